@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lowmemkiller - an Android-style low-memory killer for current kernels
+ *
+ * When free and file pages both fall below a row of the minfree table, kill
+ * the process with the highest oom_score_adj at or above that row's adj,
+ * the largest one on ties, before the kernel OOM killer has to act.
+ *
+ * This file is the mechanism: reading the memory state, walking the tasks,
+ * sending the signal and waiting for the victim to die.  The policy (pure
+ * arithmetic) is in lowmemkiller.h, the interface (parameters, statistics,
+ * kill log, uevents) in sysfs.c and every kernel-version difference in
+ * compat.h.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cred.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/oom.h>
+#include <linux/pid.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/shrinker.h>
+#include <linux/spinlock.h>
+#include <linux/swap.h>
+#include <linux/vmstat.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+#include "internal.h"
+#include "lowmemkiller.h"
+
+#define CREATE_TRACE_POINTS
+#include "lowmemkiller_trace.h"
+
+static void lmk_apply_cost(int cost);
+static void lmk_poll_kick(void);
+/*
+ * Both change only under kernel_param_lock(THIS_MODULE), which parameter
+ * setters also run under, so a write racing with init or exit never touches
+ * a half-built or torn-down module.
+ */
+static bool lmk_running;		/* init finished */
+static bool lmk_stopping;		/* exit started; stops re-arming */
+
+/* Parameters, statistics, kill log and uevents. */
+#include "sysfs.c"
+
+/**
+ * struct lmk_mem - the memory state the table is compared with, in pages
+ * @other_free: free pages above the allocator's reserve
+ * @other_file: file pages reclaim could drop: not shmem, not unevictable,
+ *              not swap cache
+ */
+struct lmk_mem {
+	unsigned long other_free;
+	unsigned long other_file;
+};
+
+/*
+ * The victim being waited for.  After a kill no new victim is chosen until
+ * this one has released its memory or death_timeout_ms has passed: a second
+ * kill while the first is still unmapping is the overkill the Android
+ * driver's fixed one-second window was meant to stop, and waiting for the
+ * real exit instead of a fixed time avoids its underkill.
+ */
+static DEFINE_SPINLOCK(lmk_victim_lock);
+static struct {
+	struct pid *pid;		/* thread-group pid, or NULL: no wait */
+	struct mm_struct *mm;		/* mmgrab()bed, to see it released */
+	unsigned long deadline;		/* jiffies */
+	u64 kill_ns;
+	u64 seq;			/* kill log entry */
+} lmk_victim;				/* protected by lmk_victim_lock */
+
+/* One scan at a time: concurrent reclaimers would pick the same victim. */
+static DEFINE_MUTEX(lmk_scan_mutex);
+
+static struct shrinker *lmk_shrinker;
+static struct workqueue_struct *lmk_wq;
+static struct delayed_work lmk_watch_work;	/* death wait, uevents */
+static struct delayed_work lmk_poll_work;	/* early trigger */
+
+static void lmk_read_mem(struct lmk_mem *m)
+{
+	long free = global_zone_page_state(NR_FREE_PAGES);
+	long file = global_node_page_state(NR_FILE_PAGES) -
+		    global_node_page_state(NR_SHMEM) -
+		    global_node_page_state(NR_UNEVICTABLE);
+
+#ifdef CONFIG_SWAP
+	file -= global_node_page_state(NR_SWAPCACHE);
+#endif
+	free -= lmk_reserve_pages();
+	m->other_free = free > 0 ? free : 0;
+	m->other_file = file > 0 ? file : 0;
+}
+
+static void lmk_table_snapshot(struct lmk_table *t)
+{
+	rcu_read_lock();
+	*t = rcu_dereference(lmk_table_cur)->t;
+	rcu_read_unlock();
+}
+
+/*
+ * The victim's memory is gone once its last mm user dropped it (exit_mmap
+ * has run or is running) or no task is left in its thread group.
+ */
+static bool lmk_victim_exited(void)
+{
+	lockdep_assert_held(&lmk_victim_lock);
+	return !atomic_read(&lmk_victim.mm->mm_users) ||
+	       !pid_has_task(lmk_victim.pid, PIDTYPE_TGID);
+}
+
+/**
+ * lmk_victim_busy() - is a killed victim still being waited for?
+ *
+ * Ends the wait when the victim has exited (recording how long it took in
+ * the kill log) or when death_timeout_ms has passed.
+ *
+ * Context: process context; takes lmk_victim_lock.
+ * Return: true while the wait goes on.
+ */
+static bool lmk_victim_busy(void)
+{
+	struct mm_struct *mm = NULL;
+	struct pid *pid = NULL;
+	s64 exit_ms = -1;
+	bool timed_out = false;
+	u64 seq = 0;
+
+	spin_lock(&lmk_victim_lock);
+	if (!lmk_victim.pid) {
+		spin_unlock(&lmk_victim_lock);
+		return false;
+	}
+	if (lmk_victim_exited()) {
+		exit_ms = div_u64(ktime_get_ns() - lmk_victim.kill_ns,
+				  NSEC_PER_MSEC);
+	} else if (time_after_eq(jiffies, lmk_victim.deadline)) {
+		timed_out = true;
+	} else {
+		spin_unlock(&lmk_victim_lock);
+		return true;
+	}
+	pid = lmk_victim.pid;
+	mm = lmk_victim.mm;
+	seq = lmk_victim.seq;
+	lmk_victim.pid = NULL;
+	lmk_victim.mm = NULL;
+	spin_unlock(&lmk_victim_lock);
+
+	if (timed_out) {
+		lmk_stat_inc(LMK_STAT_DEATH_TIMEOUTS);
+		pr_warn("pid %d did not exit within %u ms, next kill allowed\n",
+			pid_nr(pid), READ_ONCE(lmk_death_timeout_ms));
+	} else {
+		lmk_log_set_exit(seq, exit_ms);
+	}
+	put_pid(pid);
+	mmdrop(mm);
+	return false;
+}
+
+static void lmk_victim_wait(struct task_struct *p, struct mm_struct *mm,
+			    u64 kill_ns, u64 seq)
+{
+	unsigned int ms = READ_ONCE(lmk_death_timeout_ms);
+
+	spin_lock(&lmk_victim_lock);
+	lmk_victim.pid = get_pid(task_tgid(p));
+	mmgrab(mm);
+	lmk_victim.mm = mm;
+	lmk_victim.kill_ns = kill_ns;
+	lmk_victim.seq = seq;
+	lmk_victim.deadline = jiffies + msecs_to_jiffies(ms);
+	spin_unlock(&lmk_victim_lock);
+}
+
+static void lmk_victim_release(void)
+{
+	struct mm_struct *mm;
+	struct pid *pid;
+
+	spin_lock(&lmk_victim_lock);
+	pid = lmk_victim.pid;
+	mm = lmk_victim.mm;
+	lmk_victim.pid = NULL;
+	lmk_victim.mm = NULL;
+	spin_unlock(&lmk_victim_lock);
+	if (pid) {
+		put_pid(pid);
+		mmdrop(mm);
+	}
+}
+
+/*
+ * The kernel's find_lock_task_mm() is not exported.  A process whose leader
+ * has exited keeps its memory in its other threads, so look at every
+ * thread for one that still has an mm, and return it task_lock()ed.
+ */
+static struct task_struct *lmk_find_lock_task_mm(struct task_struct *p)
+{
+	struct task_struct *t;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "task walk needs RCU");
+	for_each_thread(p, t) {
+		task_lock(t);
+		if (likely(t->mm))
+			return t;
+		task_unlock(t);
+	}
+	return NULL;
+}
+
+/* Never touched: kernel threads, init, and processes marked unkillable. */
+static bool lmk_task_protected(struct task_struct *p)
+{
+	return (p->flags & PF_KTHREAD) || is_global_init(p) ||
+	       READ_ONCE(p->signal->oom_score_adj) == OOM_SCORE_ADJ_MIN;
+}
+
+static unsigned long lmk_task_size(struct mm_struct *mm, unsigned long *rss,
+				   unsigned long *swap)
+{
+	*rss = get_mm_rss(mm);
+	*swap = get_mm_counter(mm, MM_SWAPENTS);
+	if (READ_ONCE(lmk_victim_size) == LMK_SIZE_RSS)
+		return *rss;
+	return *rss + *swap;
+}
+
+/**
+ * lmk_select() - choose the victim among processes at or above @min_adj
+ * @min_adj: lowest oom_score_adj that may be killed
+ * @info:    filled with the victim's identity and size
+ *
+ * Skips kernel threads, init, -1000 processes, processes already dying and
+ * processes without memory.  The highest adj wins, the larger size on
+ * ties (lmk_better_victim()).
+ *
+ * Context: process context; takes rcu_read_lock() and task locks.
+ * Return: the victim with a reference held, or NULL.
+ */
+static struct task_struct *lmk_select(short min_adj, struct lmk_kill_info *info)
+{
+	struct task_struct *p, *selected = NULL;
+	unsigned long visited = 0;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		struct task_struct *t;
+		unsigned long rss, swap, size;
+		short adj;
+
+		visited++;
+		if (lmk_task_protected(p))
+			continue;
+		adj = READ_ONCE(p->signal->oom_score_adj);
+		if (adj < min_adj)
+			continue;
+		if (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT)
+			continue;
+
+		t = lmk_find_lock_task_mm(p);
+		if (!t)
+			continue;
+		if (fatal_signal_pending(t) ||
+		    test_bit(MMF_OOM_SKIP, &t->mm->flags)) {
+			task_unlock(t);
+			continue;
+		}
+		size = lmk_task_size(t->mm, &rss, &swap);
+		if (selected && !lmk_better_victim(adj, size, info->adj,
+						   info->size)) {
+			task_unlock(t);
+			continue;
+		}
+		selected = p;
+		info->pid = task_pid_nr(t);
+		info->tgid = task_tgid_nr(p);
+		info->uid = from_kuid_munged(&init_user_ns, task_uid(t));
+		strscpy(info->comm, t->comm, sizeof(info->comm));
+		info->adj = adj;
+		info->rss = rss;
+		info->swap = swap;
+		info->size = size;
+		task_unlock(t);
+	}
+	if (selected)
+		get_task_struct(selected);
+	rcu_read_unlock();
+
+	lmk_stat_add(LMK_STAT_TASKS_VISITED, visited);
+	return selected;
+}
+
+/*
+ * Processes created with CLONE_VM but not CLONE_THREAD share the victim's
+ * mm without being in its thread group; the memory is only freed when all
+ * of them exit, so they die with the victim, as with the kernel OOM killer.
+ * A protected sharer (init, kernel thread, -1000) is left alone and keeps
+ * the memory alive; that is reported once per kill.
+ */
+static void lmk_kill_mm_sharers(struct task_struct *victim,
+				struct mm_struct *mm)
+{
+	struct task_struct *p;
+
+	if (atomic_read(&mm->mm_users) <= get_nr_threads(victim))
+		return;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		struct task_struct *t;
+		bool shares = false;
+
+		if (same_thread_group(p, victim) || (p->flags & PF_KTHREAD))
+			continue;
+		for_each_thread(p, t) {
+			if (READ_ONCE(t->mm) == mm) {
+				shares = true;
+				break;
+			}
+		}
+		if (!shares)
+			continue;
+		if (lmk_task_protected(p)) {
+			pr_info("pid %d shares memory with victim %d but is protected; memory stays in use\n",
+				task_pid_nr(p), task_pid_nr(victim));
+			continue;
+		}
+		send_sig_info(SIGKILL, SEND_SIG_PRIV, p);
+	}
+	rcu_read_unlock();
+}
+
+/* Kill @victim and start waiting for it; returns the kill log seq. */
+static void lmk_kill(struct task_struct *victim, struct lmk_kill_info *info)
+{
+	struct mm_struct *mm = NULL;
+	struct task_struct *t;
+	u64 seq;
+
+	if (!info->dry_run) {
+		rcu_read_lock();
+		t = lmk_find_lock_task_mm(victim);
+		if (t) {
+			mm = t->mm;
+			mmgrab(mm);
+			task_unlock(t);
+		}
+		rcu_read_unlock();
+
+		send_sig_info(SIGKILL, SEND_SIG_PRIV, victim);
+		if (mm)
+			lmk_kill_mm_sharers(victim, mm);
+	}
+
+	seq = lmk_log_add(info);
+	if (mm) {
+		lmk_victim_wait(victim, mm, info->ts_ns, seq);
+		mmdrop(mm);
+	}
+
+	trace_lowmemory_kill(info->comm, info->tgid,
+			     lmk_pages_to_kb(info->other_file),
+			     lmk_pages_to_kb(info->minfree),
+			     lmk_pages_to_kb(info->other_free), info->adj,
+			     info->min_adj, lmk_pages_to_kb(info->rss),
+			     lmk_pages_to_kb(info->size),
+			     lmk_reason_names[info->reason], info->dry_run);
+
+	if (READ_ONCE(lmk_debug_level) >= 1)
+		pr_info("%s pid=%d comm=%s uid=%u adj=%hd rss=%llukB swap=%llukB free=%llukB file=%llukB min_adj=%hd row=%d reason=%s\n",
+			info->dry_run ? "would kill" : "kill", info->tgid,
+			info->comm, info->uid, info->adj,
+			lmk_pages_to_kb(info->rss), lmk_pages_to_kb(info->swap),
+			lmk_pages_to_kb(info->other_free),
+			lmk_pages_to_kb(info->other_file), info->min_adj,
+			info->row, lmk_reason_names[info->reason]);
+
+	queue_delayed_work(lmk_wq, &lmk_watch_work, 0);
+}
+
+/*
+ * Dry runs start no death wait, so without a limit reclaim would report the
+ * same would-be victim at the rate it calls us.  Report at most one per
+ * death_timeout_ms, the cadence real kills could have at most.
+ */
+static unsigned long lmk_dry_run_next;	/* jiffies; under lmk_scan_mutex */
+
+/**
+ * lmk_try_kill() - kill one victim if the memory state calls for it
+ * @reason: what is asking
+ *
+ * Context: process context, may sleep.  Serialised by lmk_scan_mutex; the
+ * shrinker only trylocks it so reclaimers never queue up behind a scan.
+ * Return: the victim's size in pages, or 0 when nothing was killed.
+ */
+static unsigned long lmk_try_kill(enum lmk_reason reason)
+{
+	struct lmk_kill_info info = { .reason = reason };
+	struct task_struct *victim;
+	struct lmk_table table;
+	struct lmk_mem mem;
+	unsigned long freed = 0;
+	u64 start, ns;
+	int row;
+
+	if (reason == LMK_REASON_OOM)
+		mutex_lock(&lmk_scan_mutex);
+	else if (!mutex_trylock(&lmk_scan_mutex))
+		return 0;
+
+	lmk_read_mem(&mem);
+	lmk_table_snapshot(&table);
+	row = lmk_find_row(&table, mem.other_free, mem.other_file);
+	/* At the OOM point the system is out of memory whatever the table says. */
+	if (row < 0 && reason == LMK_REASON_OOM && lmk_table_rows(&table))
+		row = 0;
+	if (row < 0)
+		goto out;
+
+	if (lmk_victim_busy()) {
+		lmk_stat_inc(LMK_STAT_SKIPPED_DYING);
+		goto out;
+	}
+
+	info.dry_run = READ_ONCE(lmk_dry_run);
+	if (info.dry_run && time_before(jiffies, lmk_dry_run_next))
+		goto out;
+
+	start = ktime_get_ns();
+	info.ts_ns = start;
+	info.row = row;
+	info.min_adj = (short)table.adj[row];
+	info.minfree = table.minfree[row];
+	info.other_free = mem.other_free;
+	info.other_file = mem.other_file;
+	victim = lmk_select(info.min_adj, &info);
+	ns = ktime_get_ns() - start;
+	lmk_stat_inc(LMK_STAT_SCAN_WALKS);
+	lmk_stat_add(LMK_STAT_SCAN_NS_TOTAL, ns);
+	lmk_stat_max(LMK_STAT_SCAN_NS_MAX, ns);
+	if (!victim) {
+		if (READ_ONCE(lmk_debug_level) >= 2)
+			pr_info_ratelimited("row %d crossed (free %llukB file %llukB), nothing at adj >= %hd\n",
+					    row,
+					    lmk_pages_to_kb(mem.other_free),
+					    lmk_pages_to_kb(mem.other_file),
+					    info.min_adj);
+		goto out;
+	}
+
+	lmk_kill(victim, &info);
+	put_task_struct(victim);
+
+	if (info.dry_run) {
+		lmk_stat_inc(LMK_STAT_DRY_RUN);
+		lmk_dry_run_next = jiffies +
+			msecs_to_jiffies(READ_ONCE(lmk_death_timeout_ms));
+		goto out;
+	}
+	lmk_stat_inc(LMK_STAT_KILLS);
+	lmk_stat_inc(LMK_STAT_KILLS_ROW0 + row);
+	lmk_stat_add(LMK_STAT_PAGES_FREED, info.size);
+	if (reason == LMK_REASON_POLL)
+		lmk_stat_inc(LMK_STAT_POLL_KILLS);
+	else if (reason == LMK_REASON_OOM)
+		lmk_stat_inc(LMK_STAT_OOM_KILLS);
+	freed = info.size ? info.size : 1;
+out:
+	mutex_unlock(&lmk_scan_mutex);
+	return freed;
+}
+
+/*
+ * count_objects is O(1): a few vmstat reads and one table lookup.  It
+ * reports nothing to do unless a row is crossed and no victim is still
+ * dying, so reclaim does not call scan_objects for nothing.  When a kill
+ * is due it reports the anonymous pages in the system, which is what a
+ * kill can give back, so that reclaim's usual scaling by priority and
+ * "cost" (seeks) decides how soon scan_objects runs.
+ */
+static unsigned long lmk_count_objects(struct shrinker *s,
+				       struct shrink_control *sc)
+{
+	struct lmk_table table;
+	struct lmk_mem mem;
+	unsigned long anon;
+
+	lmk_stat_inc(LMK_STAT_COUNT_CALLS);
+	lmk_read_mem(&mem);
+	lmk_table_snapshot(&table);
+	if (lmk_find_row(&table, mem.other_free, mem.other_file) < 0)
+		return 0;
+	lmk_stat_inc(LMK_STAT_COUNT_NEED_KILL);
+	if (READ_ONCE(lmk_victim.pid))
+		return 0;
+	anon = global_node_page_state(NR_ANON_MAPPED);
+	return anon ? anon : 1;
+}
+
+static unsigned long lmk_scan_objects(struct shrinker *s,
+				      struct shrink_control *sc)
+{
+	unsigned long freed;
+
+	lmk_stat_inc(LMK_STAT_SCAN_CALLS);
+	freed = lmk_try_kill(LMK_REASON_SHRINKER);
+	return freed ? freed : SHRINK_STOP;
+}
+
+/* Called from the cost setter, under kernel_param_lock(). */
+static void lmk_apply_cost(int cost)
+{
+	if (lmk_running && lmk_shrinker)
+		WRITE_ONCE(lmk_shrinker->seeks, cost);
+}
+
+/*
+ * Watch the victim until it exits, so the kill log gets its exit time and
+ * the next kill is allowed as soon as possible, and send pending uevents
+ * from process context, outside reclaim.
+ */
+static void lmk_watch_fn(struct work_struct *work)
+{
+	bool busy = lmk_victim_busy();
+
+	lmk_notify_pending();
+	if (busy && !READ_ONCE(lmk_stopping))
+		queue_delayed_work(lmk_wq, &lmk_watch_work, 1);
+}
+
+/*
+ * The early trigger.  Reclaim, and so the shrinker, only runs near the low
+ * watermark; with little page cache that is far below a minfree of tens of
+ * MiB.  A poll of the same O(1) state acts when a row is crossed.  It runs
+ * every poll_ms while free memory is within twice the top row, and ten
+ * times less often otherwise, so an idle system with plenty of memory
+ * wakes up rarely.
+ */
+static void lmk_poll_fn(struct work_struct *work)
+{
+	unsigned int ms = READ_ONCE(lmk_poll_ms);
+	struct lmk_table table;
+	struct lmk_mem mem;
+	unsigned long top;
+	int row;
+
+	if (!ms || READ_ONCE(lmk_stopping))
+		return;
+	lmk_read_mem(&mem);
+	lmk_table_snapshot(&table);
+	row = lmk_find_row(&table, mem.other_free, mem.other_file);
+	if (row >= 0 && !READ_ONCE(lmk_victim.pid))
+		lmk_try_kill(LMK_REASON_POLL);
+
+	top = table.minfree[lmk_table_rows(&table) - 1];
+	if (mem.other_free > 2 * top && mem.other_file > 2 * top)
+		ms *= 10;
+	queue_delayed_work(lmk_wq, &lmk_poll_work, msecs_to_jiffies(ms));
+}
+
+/* Called from parameter setters, under kernel_param_lock(), and init. */
+static void lmk_poll_kick(void)
+{
+	if (lmk_running)
+		mod_delayed_work(lmk_wq, &lmk_poll_work, 0);
+}
+
+/*
+ * The kernel OOM killer calls its notifiers before choosing a victim, and
+ * stands down if they freed something.  Kill by our table instead, so the
+ * order stays priority first even at the last moment.  While a victim is
+ * still dying within its timeout, report it as the memory on its way, so
+ * the kernel waits rather than kills a second process; once the timeout
+ * passes, report nothing and let the kernel act.
+ */
+static int lmk_oom_notify(struct notifier_block *nb, unsigned long unused,
+			  void *parm)
+{
+	unsigned long *freed = parm;
+	unsigned long got;
+
+	if (READ_ONCE(lmk_dry_run)) {
+		lmk_stat_inc(LMK_STAT_KERNEL_OOM);
+		return NOTIFY_OK;
+	}
+	if (lmk_victim_busy()) {
+		*freed += 1;
+		return NOTIFY_OK;
+	}
+	got = lmk_try_kill(LMK_REASON_OOM);
+	if (got)
+		*freed += got;
+	else
+		lmk_stat_inc(LMK_STAT_KERNEL_OOM);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block lmk_oom_nb = {
+	.notifier_call = lmk_oom_notify,
+};
+
+static int __init lmk_init(void)
+{
+	struct shrinker *shrinker;
+	int err;
+
+	lmk_wq = alloc_workqueue("lowmemkiller", WQ_MEM_RECLAIM | WQ_HIGHPRI,
+				 0);
+	if (!lmk_wq)
+		return -ENOMEM;
+	INIT_DELAYED_WORK(&lmk_watch_work, lmk_watch_fn);
+	INIT_DELAYED_WORK(&lmk_poll_work, lmk_poll_fn);
+
+	err = lmk_interface_init();
+	if (err)
+		goto err_wq;
+
+	err = register_oom_notifier(&lmk_oom_nb);
+	if (err)
+		goto err_interface;
+
+	kernel_param_lock(THIS_MODULE);
+	shrinker = lmk_shrinker_create(lmk_count_objects, lmk_scan_objects,
+				       lmk_cost, 1, KBUILD_MODNAME);
+	if (IS_ERR(shrinker)) {
+		kernel_param_unlock(THIS_MODULE);
+		err = PTR_ERR(shrinker);
+		goto err_oom;
+	}
+	lmk_shrinker = shrinker;
+	lmk_running = true;
+	lmk_poll_kick();
+	kernel_param_unlock(THIS_MODULE);
+
+	pr_info("loaded: %u rows, poll %u ms\n", lmk_rows_in_force(),
+		READ_ONCE(lmk_poll_ms));
+	return 0;
+
+err_oom:
+	unregister_oom_notifier(&lmk_oom_nb);
+err_interface:
+	lmk_interface_exit();
+err_wq:
+	destroy_workqueue(lmk_wq);
+	lmk_wq = NULL;
+	return err;
+}
+
+/*
+ * Teardown runs in the reverse order of the paths that can call in: first
+ * the shrinker and the OOM notifier, so no new kill starts; then the
+ * workers; then the interface; then the victim reference.
+ */
+static void __exit lmk_exit(void)
+{
+	struct shrinker *shrinker;
+
+	kernel_param_lock(THIS_MODULE);
+	WRITE_ONCE(lmk_stopping, true);
+	lmk_running = false;
+	shrinker = lmk_shrinker;
+	lmk_shrinker = NULL;
+	kernel_param_unlock(THIS_MODULE);
+
+	lmk_shrinker_destroy(shrinker);
+	unregister_oom_notifier(&lmk_oom_nb);
+
+	cancel_delayed_work_sync(&lmk_poll_work);
+	cancel_delayed_work_sync(&lmk_watch_work);
+	lmk_notify_pending();
+	destroy_workqueue(lmk_wq);
+	lmk_wq = NULL;
+
+	lmk_interface_exit();
+	lmk_victim_release();
+}
+
+module_init(lmk_init);
+module_exit(lmk_exit);
+
+MODULE_DESCRIPTION("Android-style low-memory killer: priority-ordered kills before the kernel OOM killer");
+MODULE_AUTHOR("The lowmemkiller authors");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(LMK_VERSION);

@@ -1,0 +1,716 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lowmemkiller interface: module parameters, statistics, the kill log and
+ * kill uevents.
+ *
+ * Parameters live in /sys/module/lowmemkiller/parameters/ (0644: anyone may
+ * read the tuning, only root may change it).  Statistics are in
+ * /sys/module/lowmemkiller/stats/ (0444, reset is 0200).  The kill log,
+ * which names other users' processes, is root-only in debugfs.
+ *
+ * This file is included by lowmemkiller.c; see internal.h.
+ */
+#include <linux/debugfs.h>
+#include <linux/kobject.h>
+#include <linux/kstrtox.h>
+#include <linux/moduleparam.h>
+#include <linux/ratelimit.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+static const char * const lmk_reason_names[] = {
+	[LMK_REASON_SHRINKER]	= "shrinker",
+	[LMK_REASON_POLL]	= "poll",
+	[LMK_REASON_OOM]	= "oom",
+};
+static_assert(ARRAY_SIZE(lmk_reason_names) == NR_LMK_REASONS);
+
+static const char * const lmk_parse_error_names[] = {
+	[LMK_PARSE_OK]		= "ok",
+	[LMK_PARSE_EMPTY]	= "empty list",
+	[LMK_PARSE_NOT_NUM]	= "not a comma-separated list of integers",
+	[LMK_PARSE_TOO_MANY]	= "more than 6 entries",
+	[LMK_PARSE_RANGE]	= "value out of range",
+	[LMK_PARSE_ORDER]	= "values not strictly ascending",
+};
+static_assert(ARRAY_SIZE(lmk_parse_error_names) == NR_LMK_PARSE);
+
+static const char * const lmk_size_names[] = {
+	[LMK_SIZE_RSS]		= "rss",
+	[LMK_SIZE_RSS_SWAP]	= "rss+swap",
+};
+static_assert(ARRAY_SIZE(lmk_size_names) == NR_LMK_SIZE);
+
+/* ---- the minfree/adj table ---------------------------------------------- */
+
+/*
+ * Android's defaults: minfree 6, 8, 16 and 64 MiB (in 4 KiB pages) against
+ * the legacy adj values 0, 1, 6 and 12, here already converted to
+ * oom_score_adj.  Rows 2 and 3 cover cached and empty background apps;
+ * rows 0 and 1 reach foreground and visible processes only when memory is
+ * nearly gone.
+ */
+static struct lmk_table_rcu lmk_table_default = {
+	.t = {
+		.minfree = { 1536, 2048, 4096, 16384 },
+		.adj = { 0, 58, 352, 705 },
+		.nr_minfree = 4,
+		.nr_adj = 4,
+	},
+};
+
+/* The table in force; replaced whole under lmk_table_mutex. */
+static struct lmk_table_rcu __rcu *lmk_table_cur =
+	RCU_INITIALIZER(&lmk_table_default);
+static DEFINE_MUTEX(lmk_table_mutex);
+
+static unsigned int lmk_rows_in_force(void)
+{
+	unsigned int rows;
+
+	rcu_read_lock();
+	rows = lmk_table_rows(&rcu_dereference(lmk_table_cur)->t);
+	rcu_read_unlock();
+	return rows;
+}
+
+static void lmk_reject(const char *param, enum lmk_parse_error why)
+{
+	pr_warn_ratelimited("%s: write rejected: %s; old value kept\n", param,
+			    lmk_parse_error_names[why]);
+}
+
+/* Publish @next in place of the table in force; frees the old one. */
+static void lmk_table_publish(struct lmk_table_rcu *next)
+{
+	struct lmk_table_rcu *old;
+
+	old = rcu_replace_pointer(lmk_table_cur, next,
+				  lockdep_is_held(&lmk_table_mutex));
+	if (old != &lmk_table_default)
+		kfree_rcu(old, rcu);
+}
+
+static int lmk_table_set(const char *val, bool is_adj)
+{
+	struct lmk_table_rcu *next;
+	long vals[LMK_MAX_ROWS];
+	enum lmk_parse_error err;
+	unsigned int nr;
+
+	if (READ_ONCE(lmk_stopping))
+		return -ENODEV;
+	if (is_adj)
+		err = lmk_parse_adj(val, vals, &nr);
+	else
+		err = lmk_parse_minfree(val, vals, &nr,
+					(long)totalram_pages());
+	if (err != LMK_PARSE_OK) {
+		lmk_reject(is_adj ? "adj" : "minfree", err);
+		return -EINVAL;
+	}
+
+	next = kmalloc(sizeof(*next), GFP_KERNEL);
+	if (!next)
+		return -ENOMEM;
+
+	mutex_lock(&lmk_table_mutex);
+	next->t = rcu_dereference_protected(lmk_table_cur,
+				lockdep_is_held(&lmk_table_mutex))->t;
+	if (is_adj) {
+		memcpy(next->t.adj, vals, sizeof(vals));
+		next->t.nr_adj = nr;
+	} else {
+		memcpy(next->t.minfree, vals, sizeof(vals));
+		next->t.nr_minfree = nr;
+	}
+	lmk_table_publish(next);
+	mutex_unlock(&lmk_table_mutex);
+
+	lmk_poll_kick();
+	return 0;
+}
+
+static int lmk_table_get(char *buf, bool is_adj)
+{
+	const struct lmk_table *t;
+	const long *vals;
+	unsigned int i, nr;
+	int len = 0;
+
+	rcu_read_lock();
+	t = &rcu_dereference(lmk_table_cur)->t;
+	vals = is_adj ? t->adj : t->minfree;
+	nr = is_adj ? t->nr_adj : t->nr_minfree;
+	for (i = 0; i < nr; i++)
+		len += scnprintf(buf + len, PAGE_SIZE - len, "%s%ld",
+				 i ? "," : "", vals[i]);
+	rcu_read_unlock();
+	len += scnprintf(buf + len, PAGE_SIZE - len, "\n");
+	return len;
+}
+
+static int lmk_minfree_set(const char *val, const struct kernel_param *kp)
+{
+	return lmk_table_set(val, false);
+}
+
+static int lmk_minfree_get(char *buf, const struct kernel_param *kp)
+{
+	return lmk_table_get(buf, false);
+}
+
+static int lmk_adj_set(const char *val, const struct kernel_param *kp)
+{
+	return lmk_table_set(val, true);
+}
+
+static int lmk_adj_get(char *buf, const struct kernel_param *kp)
+{
+	return lmk_table_get(buf, true);
+}
+
+static const struct kernel_param_ops lmk_minfree_ops = {
+	.set = lmk_minfree_set,
+	.get = lmk_minfree_get,
+};
+
+static const struct kernel_param_ops lmk_adj_ops = {
+	.set = lmk_adj_set,
+	.get = lmk_adj_get,
+};
+
+/*
+ * Free-page thresholds, in pages, strictly ascending, 1 to 6 entries, each
+ * at most the RAM size.  Row i is crossed when both free and file pages are
+ * below minfree[i]; the first (smallest) crossed row gives the lowest adj
+ * that may be killed.  Default 1536,2048,4096,16384.
+ */
+module_param_cb(minfree, &lmk_minfree_ops, NULL, 0644);
+MODULE_PARM_DESC(minfree,
+		 "free-page thresholds, ascending, up to 6 (default 1536,2048,4096,16384)");
+
+/*
+ * Minimum oom_score_adj for each minfree row, strictly ascending, 1 to 6
+ * entries in -1000..1000.  A list whose every entry is within -17..15 is
+ * taken as legacy oom_adj and converted (15 -> 1000, else adj*1000/17).  The
+ * table in force has min(#minfree, #adj) rows.  Default 0,58,352,705.
+ */
+module_param_cb(adj, &lmk_adj_ops, NULL, 0644);
+MODULE_PARM_DESC(adj,
+		 "minimum oom_score_adj per row, ascending, up to 6; legacy -17..15 lists are converted (default 0,58,352,705)");
+
+/* ---- bounded integer parameters ----------------------------------------- */
+
+/**
+ * struct lmk_uint_param - an unsigned parameter with an allowed range
+ * @val:   the value
+ * @min:   smallest accepted value
+ * @max:   largest accepted value
+ * @apply: called with the new value after it is stored, or NULL
+ */
+struct lmk_uint_param {
+	unsigned int *val;
+	unsigned int min;
+	unsigned int max;
+	void (*apply)(unsigned int val);
+};
+
+static int lmk_uint_set(const char *val, const struct kernel_param *kp)
+{
+	const struct lmk_uint_param *p = kp->arg;
+	unsigned int v;
+
+	if (READ_ONCE(lmk_stopping))
+		return -ENODEV;
+	if (kstrtouint(val, 10, &v) || v < p->min || v > p->max) {
+		pr_warn_ratelimited("%s: write rejected: want an integer in %u..%u; old value kept\n",
+				    kp->name, p->min, p->max);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*p->val, v);
+	if (p->apply)
+		p->apply(v);
+	return 0;
+}
+
+static int lmk_uint_get(char *buf, const struct kernel_param *kp)
+{
+	const struct lmk_uint_param *p = kp->arg;
+
+	return scnprintf(buf, PAGE_SIZE, "%u\n", READ_ONCE(*p->val));
+}
+
+static const struct kernel_param_ops lmk_uint_ops = {
+	.set = lmk_uint_set,
+	.get = lmk_uint_get,
+};
+
+#define LMK_UINT_PARAM(name, var, lo, hi, fn)				\
+	static struct lmk_uint_param lmk_param_##name = {		\
+		.val = &(var), .min = (lo), .max = (hi), .apply = (fn),	\
+	};								\
+	module_param_cb(name, &lmk_uint_ops, &lmk_param_##name, 0644)
+
+/*
+ * The shrinker's seeks: how costly reclaim should consider a kill.  Higher
+ * values make reclaim call the killer later in a reclaim pass.  Android's
+ * default, DEFAULT_SEEKS * 16.  Range 1..1000, default 32.
+ */
+static unsigned int lmk_cost = 32;
+
+static void lmk_cost_apply(unsigned int v)
+{
+	lmk_apply_cost((int)v);
+}
+
+LMK_UINT_PARAM(cost, lmk_cost, 1, 1000, lmk_cost_apply);
+MODULE_PARM_DESC(cost, "shrinker seeks, 1..1000 (default 32)");
+
+/*
+ * 0: silent; 1: one line per kill; 2: also when a row is crossed but no
+ * process may be killed.  Default 1.
+ */
+static unsigned int lmk_debug_level = 1;
+LMK_UINT_PARAM(debug_level, lmk_debug_level, 0, 2, NULL);
+MODULE_PARM_DESC(debug_level,
+		 "0 silent, 1 log kills, 2 also log crossings with no victim (default 1)");
+
+/*
+ * After a kill, no new victim is chosen until this one has released its
+ * memory or this many milliseconds have passed.  The Android driver used a
+ * fixed second.  Range 10..60000, default 1000.
+ */
+static unsigned int lmk_death_timeout_ms = 1000;
+LMK_UINT_PARAM(death_timeout_ms, lmk_death_timeout_ms, 10, 60000, NULL);
+MODULE_PARM_DESC(death_timeout_ms,
+		 "longest wait for a victim to exit before the next kill, ms, 10..60000 (default 1000)");
+
+/*
+ * Period of the early-trigger poll while free memory is within twice the
+ * top minfree row (ten times longer above that).  0 disables the poll and
+ * leaves the shrinker and the OOM notifier as the only triggers.  Range
+ * 0..10000, default 10.
+ */
+static unsigned int lmk_poll_ms = 10;
+
+static void lmk_poll_apply(unsigned int v)
+{
+	lmk_poll_kick();
+}
+
+LMK_UINT_PARAM(poll_ms, lmk_poll_ms, 0, 10000, lmk_poll_apply);
+MODULE_PARM_DESC(poll_ms,
+		 "early-trigger poll period near the thresholds, ms, 0 = off, 0..10000 (default 10)");
+
+/* ---- dry run, victim size ------------------------------------------------ */
+
+/*
+ * Choose, log and trace victims as usual, but send no signal.  Default N.
+ */
+static bool lmk_dry_run;
+module_param_named(dry_run, lmk_dry_run, bool, 0644);
+MODULE_PARM_DESC(dry_run, "select and log victims without killing (default N)");
+
+/*
+ * How a candidate's size is measured for ties and the log: "rss" as on
+ * Android, or "rss+swap", so that a process pushed out to zram or swap
+ * still counts at its real size.  Default rss+swap.
+ */
+static unsigned int lmk_victim_size = LMK_SIZE_RSS_SWAP;
+
+static int lmk_victim_size_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(lmk_size_names, val);
+
+	if (i < 0) {
+		pr_warn_ratelimited("victim_size: write rejected: want rss or rss+swap; old value kept\n");
+		return -EINVAL;
+	}
+	WRITE_ONCE(lmk_victim_size, i);
+	return 0;
+}
+
+static int lmk_victim_size_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n",
+			 lmk_size_names[READ_ONCE(lmk_victim_size)]);
+}
+
+static const struct kernel_param_ops lmk_victim_size_ops = {
+	.set = lmk_victim_size_set,
+	.get = lmk_victim_size_get,
+};
+
+module_param_cb(victim_size, &lmk_victim_size_ops, NULL, 0644);
+MODULE_PARM_DESC(victim_size,
+		 "victim size for ties and the log: rss or rss+swap (default rss+swap)");
+
+/* ---- statistics ---------------------------------------------------------- */
+
+static atomic64_t lmk_stats[NR_LMK_STATS];
+
+static const char * const lmk_stat_names[] = {
+	[LMK_STAT_KILLS]		= "kills",
+	[LMK_STAT_KILLS_ROW0 + 0]	= "kills_row0",
+	[LMK_STAT_KILLS_ROW0 + 1]	= "kills_row1",
+	[LMK_STAT_KILLS_ROW0 + 2]	= "kills_row2",
+	[LMK_STAT_KILLS_ROW0 + 3]	= "kills_row3",
+	[LMK_STAT_KILLS_ROW0 + 4]	= "kills_row4",
+	[LMK_STAT_KILLS_ROW0 + 5]	= "kills_row5",
+	[LMK_STAT_PAGES_FREED]		= "pages_freed_est",
+	[LMK_STAT_COUNT_CALLS]		= "count_calls",
+	[LMK_STAT_COUNT_NEED_KILL]	= "count_need_kill",
+	[LMK_STAT_SCAN_CALLS]		= "scan_calls",
+	[LMK_STAT_SCAN_WALKS]		= "scan_walks",
+	[LMK_STAT_TASKS_VISITED]	= "tasks_visited",
+	[LMK_STAT_SCAN_NS_TOTAL]	= "scan_ns_total",
+	[LMK_STAT_SCAN_NS_MAX]		= "scan_ns_max",
+	[LMK_STAT_SKIPPED_DYING]	= "skipped_dying",
+	[LMK_STAT_DEATH_TIMEOUTS]	= "death_timeouts",
+	[LMK_STAT_KERNEL_OOM]		= "kernel_oom_events",
+	[LMK_STAT_DRY_RUN]		= "dry_run_selections",
+	[LMK_STAT_POLL_KILLS]		= "poll_kills",
+	[LMK_STAT_OOM_KILLS]		= "oom_notifier_kills",
+};
+static_assert(ARRAY_SIZE(lmk_stat_names) == NR_LMK_STATS);
+static_assert(LMK_STAT_KILLS_ROW5 - LMK_STAT_KILLS_ROW0 + 1 == LMK_MAX_ROWS);
+
+static void lmk_stat_add(enum lmk_stat_item item, u64 v)
+{
+	atomic64_add(v, &lmk_stats[item]);
+}
+
+static void lmk_stat_inc(enum lmk_stat_item item)
+{
+	atomic64_inc(&lmk_stats[item]);
+}
+
+static void lmk_stat_max(enum lmk_stat_item item, u64 v)
+{
+	s64 old = atomic64_read(&lmk_stats[item]);
+
+	while ((u64)old < v &&
+	       !atomic64_try_cmpxchg(&lmk_stats[item], &old, v))
+		;
+}
+
+struct lmk_stat_attr {
+	struct kobj_attribute attr;
+	enum lmk_stat_item item;
+};
+
+static ssize_t lmk_stat_show(struct kobject *kobj, struct kobj_attribute *a,
+			     char *buf)
+{
+	struct lmk_stat_attr *sa = container_of(a, struct lmk_stat_attr, attr);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&lmk_stats[sa->item]));
+}
+
+static ssize_t reset_store(struct kobject *kobj, struct kobj_attribute *a,
+			   const char *buf, size_t count)
+{
+	bool yes;
+	int i;
+
+	if (kstrtobool(buf, &yes) || !yes)
+		return -EINVAL;
+	for (i = 0; i < NR_LMK_STATS; i++)
+		atomic64_set(&lmk_stats[i], 0);
+	return count;
+}
+
+static struct kobj_attribute lmk_reset_attr = __ATTR_WO(reset);
+static struct lmk_stat_attr lmk_stat_attrs[NR_LMK_STATS];
+static struct attribute *lmk_stat_attr_ptrs[NR_LMK_STATS + 2];
+
+static const struct attribute_group lmk_stats_group = {
+	.name = "stats",
+	.attrs = lmk_stat_attr_ptrs,
+};
+
+static void lmk_stats_build(void)
+{
+	int i;
+
+	for (i = 0; i < NR_LMK_STATS; i++) {
+		struct lmk_stat_attr *sa = &lmk_stat_attrs[i];
+
+		sysfs_attr_init(&sa->attr.attr);
+		sa->attr.attr.name = lmk_stat_names[i];
+		sa->attr.attr.mode = 0444;
+		sa->attr.show = lmk_stat_show;
+		sa->item = i;
+		lmk_stat_attr_ptrs[i] = &sa->attr.attr;
+	}
+	lmk_stat_attr_ptrs[NR_LMK_STATS] = &lmk_reset_attr.attr;
+	lmk_stat_attr_ptrs[NR_LMK_STATS + 1] = NULL;
+}
+
+/* ---- kill log ------------------------------------------------------------ */
+
+/**
+ * struct lmk_kill_rec - one kill log entry
+ * @info:     the decision
+ * @seq:      position in the log since load (0 = unused slot)
+ * @exit_ms:  time the victim took to release its memory, -1 while unknown
+ */
+struct lmk_kill_rec {
+	struct lmk_kill_info info;
+	u64 seq;
+	s64 exit_ms;
+};
+
+/* Ring of the last lmk_log_size kills; all fields under lmk_log_lock. */
+static DEFINE_SPINLOCK(lmk_log_lock);
+static struct lmk_kill_rec *lmk_log;
+static unsigned int lmk_log_size = 64;
+static u64 lmk_log_next = 1;		/* seq of the next entry */
+static u64 lmk_log_dropped;		/* entries overwritten */
+static u64 lmk_notify_next = 1;		/* seq of the next uevent */
+
+static u64 lmk_log_add(const struct lmk_kill_info *info)
+{
+	struct lmk_kill_rec *rec;
+	u64 seq;
+
+	spin_lock(&lmk_log_lock);
+	seq = lmk_log_next++;
+	if (lmk_log) {
+		rec = &lmk_log[seq % lmk_log_size];
+		if (rec->seq)
+			lmk_log_dropped++;
+		rec->info = *info;
+		rec->seq = seq;
+		rec->exit_ms = -1;
+	}
+	spin_unlock(&lmk_log_lock);
+	return seq;
+}
+
+static void lmk_log_set_exit(u64 seq, s64 exit_ms)
+{
+	struct lmk_kill_rec *rec;
+
+	spin_lock(&lmk_log_lock);
+	if (lmk_log) {
+		rec = &lmk_log[seq % lmk_log_size];
+		if (rec->seq == seq)
+			rec->exit_ms = exit_ms;
+	}
+	spin_unlock(&lmk_log_lock);
+}
+
+static void lmk_log_print(struct seq_file *m, const struct lmk_kill_rec *rec)
+{
+	const struct lmk_kill_info *i = &rec->info;
+	u64 us = div_u64(i->ts_ns, NSEC_PER_USEC);
+
+	seq_printf(m, "%llu.%06llu seq=%llu pid=%d tgid=%d comm=%s uid=%u adj=%hd min_adj=%hd rss_kb=%llu swap_kb=%llu size_kb=%llu free_kb=%llu file_kb=%llu row=%d minfree_kb=%llu reason=%s dry_run=%d",
+		   div_u64(us, USEC_PER_SEC), us % USEC_PER_SEC, rec->seq,
+		   i->pid, i->tgid, i->comm, i->uid, i->adj, i->min_adj,
+		   lmk_pages_to_kb(i->rss), lmk_pages_to_kb(i->swap),
+		   lmk_pages_to_kb(i->size), lmk_pages_to_kb(i->other_free),
+		   lmk_pages_to_kb(i->other_file), i->row,
+		   lmk_pages_to_kb(i->minfree), lmk_reason_names[i->reason],
+		   i->dry_run);
+	if (i->dry_run)
+		seq_puts(m, " exit_ms=-\n");
+	else if (rec->exit_ms < 0)
+		seq_puts(m, " exit_ms=pending\n");
+	else
+		seq_printf(m, " exit_ms=%lld\n", rec->exit_ms);
+}
+
+static int lmk_log_show(struct seq_file *m, void *v)
+{
+	u64 seq, first;
+
+	spin_lock(&lmk_log_lock);
+	seq_printf(m, "# entries=%llu dropped=%llu size=%u\n",
+		   lmk_log_next - 1, lmk_log_dropped, lmk_log_size);
+	first = lmk_log_next > lmk_log_size ? lmk_log_next - lmk_log_size : 1;
+	for (seq = first; lmk_log && seq < lmk_log_next; seq++) {
+		const struct lmk_kill_rec *rec = &lmk_log[seq % lmk_log_size];
+
+		if (rec->seq == seq)
+			lmk_log_print(m, rec);
+	}
+	spin_unlock(&lmk_log_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lmk_log);
+
+/*
+ * Entries kept in the kill log (debugfs lowmemkiller/kills).  Resizing
+ * empties the log.  Range 1..4096, default 64.
+ */
+static int lmk_log_size_set(const char *val, const struct kernel_param *kp)
+{
+	struct lmk_kill_rec *next, *old;
+	unsigned int n;
+
+	if (READ_ONCE(lmk_stopping))
+		return -ENODEV;
+	if (kstrtouint(val, 10, &n) || n < 1 || n > 4096) {
+		pr_warn_ratelimited("kill_log_size: write rejected: want an integer in 1..4096; old value kept\n");
+		return -EINVAL;
+	}
+	/*
+	 * Setters run under kernel_param_lock(), as does the ring's creation
+	 * in lmk_interface_init(); before that, just take the size.
+	 */
+	if (!lmk_log) {
+		lmk_log_size = n;
+		return 0;
+	}
+	next = kcalloc(n, sizeof(*next), GFP_KERNEL);
+	if (!next)
+		return -ENOMEM;
+	spin_lock(&lmk_log_lock);
+	old = lmk_log;
+	lmk_log = next;
+	lmk_log_size = n;
+	lmk_log_dropped = 0;
+	lmk_log_next = 1;
+	lmk_notify_next = 1;
+	spin_unlock(&lmk_log_lock);
+	kfree(old);
+	return 0;
+}
+
+static int lmk_log_size_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%u\n", READ_ONCE(lmk_log_size));
+}
+
+static const struct kernel_param_ops lmk_log_size_ops = {
+	.set = lmk_log_size_set,
+	.get = lmk_log_size_get,
+};
+
+module_param_cb(kill_log_size, &lmk_log_size_ops, NULL, 0644);
+MODULE_PARM_DESC(kill_log_size,
+		 "entries kept in the debugfs kill log, 1..4096 (default 64)");
+
+/* ---- uevents ------------------------------------------------------------- */
+
+/*
+ * One KOBJ_CHANGE uevent on /sys/module/lowmemkiller per kill log entry,
+ * sent from the watch worker: never from reclaim, since building a uevent
+ * allocates memory.
+ */
+static void lmk_notify_one(const struct lmk_kill_rec *rec)
+{
+	const struct lmk_kill_info *i = &rec->info;
+	char pid[24], tgid[24], comm[9 + TASK_COMM_LEN], uid[24], adj[24];
+	char min_adj[24], rss[32], size[32], reason[24], dry[16], row[16];
+	char *envp[] = { "LMK_EVENT=kill", pid, tgid, comm, uid, adj, min_adj,
+			 rss, size, reason, dry, row, NULL };
+
+	snprintf(pid, sizeof(pid), "LMK_PID=%d", i->pid);
+	snprintf(tgid, sizeof(tgid), "LMK_TGID=%d", i->tgid);
+	snprintf(comm, sizeof(comm), "LMK_COMM=%s", i->comm);
+	snprintf(uid, sizeof(uid), "LMK_UID=%u", i->uid);
+	snprintf(adj, sizeof(adj), "LMK_ADJ=%hd", i->adj);
+	snprintf(min_adj, sizeof(min_adj), "LMK_MIN_ADJ=%hd", i->min_adj);
+	snprintf(rss, sizeof(rss), "LMK_RSS_KB=%llu", lmk_pages_to_kb(i->rss));
+	snprintf(size, sizeof(size), "LMK_SIZE_KB=%llu",
+		 lmk_pages_to_kb(i->size));
+	snprintf(reason, sizeof(reason), "LMK_REASON=%s",
+		 lmk_reason_names[i->reason]);
+	snprintf(dry, sizeof(dry), "LMK_DRY_RUN=%d", i->dry_run);
+	snprintf(row, sizeof(row), "LMK_ROW=%d", i->row);
+	kobject_uevent_env(&THIS_MODULE->mkobj.kobj, KOBJ_CHANGE, envp);
+}
+
+static void lmk_notify_pending(void)
+{
+	struct lmk_kill_rec rec;
+
+	for (;;) {
+		bool found = false;
+
+		spin_lock(&lmk_log_lock);
+		if (lmk_log && lmk_notify_next < lmk_log_next) {
+			/* Skip entries already overwritten. */
+			if (lmk_log_next - lmk_notify_next > lmk_log_size)
+				lmk_notify_next = lmk_log_next - lmk_log_size;
+			rec = lmk_log[lmk_notify_next % lmk_log_size];
+			found = rec.seq == lmk_notify_next;
+			lmk_notify_next++;
+		} else if (lmk_notify_next < lmk_log_next) {
+			lmk_notify_next = lmk_log_next;
+		}
+		spin_unlock(&lmk_log_lock);
+		if (!found)
+			break;
+		lmk_notify_one(&rec);
+	}
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static struct dentry *lmk_debugfs_dir;
+
+static int lmk_interface_init(void)
+{
+	struct lmk_kill_rec *log;
+	int err;
+
+	kernel_param_lock(THIS_MODULE);
+	log = kcalloc(lmk_log_size, sizeof(*log), GFP_KERNEL);
+	if (log) {
+		spin_lock(&lmk_log_lock);
+		lmk_log = log;
+		spin_unlock(&lmk_log_lock);
+	}
+	kernel_param_unlock(THIS_MODULE);
+	if (!log)
+		return -ENOMEM;
+
+	lmk_stats_build();
+	err = sysfs_create_group(&THIS_MODULE->mkobj.kobj, &lmk_stats_group);
+	if (err)
+		goto err_log;
+
+	/* debugfs is optional: errors are not fatal and not checked. */
+	lmk_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("kills", 0400, lmk_debugfs_dir, NULL,
+			    &lmk_log_fops);
+	return 0;
+
+err_log:
+	spin_lock(&lmk_log_lock);
+	lmk_log = NULL;
+	spin_unlock(&lmk_log_lock);
+	kfree(log);
+	return err;
+}
+
+static void lmk_interface_exit(void)
+{
+	struct lmk_table_rcu *t;
+	struct lmk_kill_rec *log;
+
+	debugfs_remove(lmk_debugfs_dir);
+	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &lmk_stats_group);
+
+	spin_lock(&lmk_log_lock);
+	log = lmk_log;
+	lmk_log = NULL;
+	spin_unlock(&lmk_log_lock);
+	kfree(log);
+
+	mutex_lock(&lmk_table_mutex);
+	t = rcu_replace_pointer(lmk_table_cur, &lmk_table_default,
+				lockdep_is_held(&lmk_table_mutex));
+	mutex_unlock(&lmk_table_mutex);
+	if (t != &lmk_table_default) {
+		synchronize_rcu();
+		kfree(t);
+	}
+}

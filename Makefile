@@ -1,39 +1,73 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# lowmemkiller: build the module against a kernel tree, and drive the tests.
+# lowmemkiller: an Android-style low-memory killer module.
 #
-#   make [KDIR=/usr/src/linux-headers-<ver>]   build lowmemkiller.ko
-#   make demo                                    boot QEMU, run a storm
-#   make check                                   every test on every kernel
+#   make [KDIR=...]     build lowmemkiller.ko against a kernel build tree
+#   make deps           install build and test dependencies (Debian, apt)
+#   make demo           boot a Debian kernel in QEMU, run a memory storm
+#   make check          every test, on every installed Debian kernel
+#   make unit           host unit tests of the policy only
+#   make install        modules_install into updates/ for KERNELRELEASE
+#   make clean
 #
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 SRC := $(CURDIR)
+BUILD := $(CURDIR)/build
+# The demo's kernel: the newest installed non-RT Debian 6.12 kernel.
+DEMO_KERNEL ?= $(shell selftests/qemu/kernels.sh 6.12 2>/dev/null | grep -v -- -rt- | tail -1 | cut -d' ' -f1)
+DEMO_MEM ?= 256
 
 all: modules
 
-lmk_config.h: scripts/conftest.sh compat.h
+kdir-check:
 	@if [ ! -f "$(KDIR)/Makefile" ]; then \
 		echo "error: no kernel build tree at KDIR=$(KDIR)" >&2; \
 		echo "Installed header trees:" >&2; \
-		ls -d /usr/src/linux-headers-* 2>/dev/null | sed 's/^/  /' >&2 || \
-			echo "  (none: apt-get install linux-headers-amd64)" >&2; \
+		found=$$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null); \
+		if [ -n "$$found" ]; then \
+			echo "$$found" | sed 's/^/  /' >&2; \
+		else \
+			echo "  none; install one, e.g. apt-get install linux-headers-amd64" >&2; \
+		fi; \
 		echo "Build with: make KDIR=/usr/src/linux-headers-<version>" >&2; \
 		exit 1; \
 	fi
+
+lmk_config.h: scripts/conftest.sh compat.h | kdir-check
 	sh scripts/conftest.sh "$(KDIR)" "$(SRC)"
 	@echo "$(KDIR)" > .lmk_kdir
 
-# Re-probe when KDIR changes.
+# Probe again when KDIR changes.
 ifneq ($(shell cat .lmk_kdir 2>/dev/null),$(KDIR))
 .PHONY: lmk_config.h
 endif
 
-modules: lmk_config.h
+modules: kdir-check lmk_config.h
 	$(MAKE) -C $(KDIR) M=$(SRC) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(SRC) INSTALL_MOD_DIR=updates modules_install
+
+deps:
+	sh scripts/deps.sh
+
+unit: deps
+	sh scripts/linux-source.sh $(BUILD)/linux-source
+	$(MAKE) -C selftests/unit run KSFT_DIR=$(BUILD)/linux-source/ksft O=$(BUILD)/unit
+
+check: deps
+	bash scripts/check.sh $(KERNELS)
+
+demo: deps
+	sh scripts/linux-source.sh $(BUILD)/linux-source
+	sh scripts/build-module.sh $(DEMO_KERNEL) /usr/src/linux-headers-$(DEMO_KERNEL) $(BUILD)/mod/$(DEMO_KERNEL)
+	sh scripts/build-guest.sh $(BUILD)/linux-source $(BUILD)/payload
+	selftests/qemu/run.sh -M demo -m $(DEMO_MEM) $(DEMO_KERNEL) \
+		$(BUILD)/mod/$(DEMO_KERNEL)/lowmemkiller.ko $(BUILD)/payload
 
 clean:
 	-[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C $(KDIR) M=$(SRC) clean
-	rm -f lmk_config.h .lmk_kdir
+	rm -rf lmk_config.h .lmk_kdir $(BUILD)
 
-.PHONY: all modules clean
+.PHONY: all kdir-check modules install deps unit check demo clean

@@ -202,31 +202,27 @@ static void lmk_victim_release(void)
 	}
 }
 
-/*
- * The kernel's find_lock_task_mm() is not exported.  A process whose leader
- * has exited keeps its memory in its other threads, so look at every
- * thread for one that still has an mm, and return it task_lock()ed.
+/**
+ * struct lmk_cand - what a walk learns about one process
+ * @pid:   the thread that owns the mm
+ * @uid:   its real uid in the initial namespace
+ * @comm:  its command name
+ * @rss:   resident pages
+ * @swap:  swap entries
+ * @size:  the size used for ranking
+ * @dying: SIGKILL pending, or the mm was already reaped
+ * @mm:    the mm, mmgrab()bed, when asked for
  */
-static struct task_struct *lmk_find_lock_task_mm(struct task_struct *p)
-{
-	struct task_struct *t;
-
-	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "task walk needs RCU");
-	for_each_thread(p, t) {
-		task_lock(t);
-		if (likely(t->mm))
-			return t;
-		task_unlock(t);
-	}
-	return NULL;
-}
-
-/* Never touched: kernel threads, init, and processes marked unkillable. */
-static bool lmk_task_protected(struct task_struct *p)
-{
-	return (p->flags & PF_KTHREAD) || is_global_init(p) ||
-	       READ_ONCE(p->signal->oom_score_adj) == OOM_SCORE_ADJ_MIN;
-}
+struct lmk_cand {
+	pid_t pid;
+	uid_t uid;
+	char comm[TASK_COMM_LEN];
+	unsigned long rss;
+	unsigned long swap;
+	unsigned long size;
+	bool dying;
+	struct mm_struct *mm;
+};
 
 static unsigned long lmk_task_size(struct mm_struct *mm, unsigned long *rss,
 				   unsigned long *swap)
@@ -236,6 +232,56 @@ static unsigned long lmk_task_size(struct mm_struct *mm, unsigned long *rss,
 	if (READ_ONCE(lmk_victim_size) == LMK_SIZE_RSS)
 		return *rss;
 	return *rss + *swap;
+}
+
+/**
+ * lmk_task_mm() - read a process's memory through a thread that has it
+ * @p:    the process (any thread of it)
+ * @c:    filled in when a thread with an mm is found
+ * @grab: also take an mm_count reference into @c->mm
+ *
+ * The kernel's find_lock_task_mm() is not exported.  A process whose leader
+ * has exited keeps its memory in its other threads, so every thread is
+ * looked at, each under its task_lock(), until one still has an mm.
+ *
+ * Context: rcu_read_lock() held.
+ * Return: true if a thread with an mm was found.
+ */
+static bool lmk_task_mm(struct task_struct *p, struct lmk_cand *c, bool grab)
+{
+	struct task_struct *t;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "task walk needs RCU");
+	for_each_thread(p, t) {
+		struct mm_struct *mm;
+
+		task_lock(t);
+		mm = t->mm;
+		if (mm) {
+			c->pid = task_pid_nr(t);
+			c->uid = from_kuid_munged(&init_user_ns, task_uid(t));
+			strscpy(c->comm, t->comm, sizeof(c->comm));
+			c->size = lmk_task_size(mm, &c->rss, &c->swap);
+			c->dying = fatal_signal_pending(t) ||
+				   test_bit(MMF_OOM_SKIP, &mm->flags);
+			c->mm = NULL;
+			if (grab) {
+				mmgrab(mm);
+				c->mm = mm;
+			}
+		}
+		task_unlock(t);
+		if (mm)
+			return true;
+	}
+	return false;
+}
+
+/* Never touched: kernel threads, init, and processes marked unkillable. */
+static bool lmk_task_protected(struct task_struct *p)
+{
+	return (p->flags & PF_KTHREAD) || is_global_init(p) ||
+	       READ_ONCE(p->signal->oom_score_adj) == OOM_SCORE_ADJ_MIN;
 }
 
 /**
@@ -257,8 +303,7 @@ static struct task_struct *lmk_select(short min_adj, struct lmk_kill_info *info)
 
 	rcu_read_lock();
 	for_each_process(p) {
-		struct task_struct *t;
-		unsigned long rss, swap, size;
+		struct lmk_cand c;
 		short adj;
 
 		visited++;
@@ -269,31 +314,20 @@ static struct task_struct *lmk_select(short min_adj, struct lmk_kill_info *info)
 			continue;
 		if (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT)
 			continue;
-
-		t = lmk_find_lock_task_mm(p);
-		if (!t)
+		if (!lmk_task_mm(p, &c, false) || c.dying)
 			continue;
-		if (fatal_signal_pending(t) ||
-		    test_bit(MMF_OOM_SKIP, &t->mm->flags)) {
-			task_unlock(t);
+		if (selected && !lmk_better_victim(adj, c.size, info->adj,
+						   info->size))
 			continue;
-		}
-		size = lmk_task_size(t->mm, &rss, &swap);
-		if (selected && !lmk_better_victim(adj, size, info->adj,
-						   info->size)) {
-			task_unlock(t);
-			continue;
-		}
 		selected = p;
-		info->pid = task_pid_nr(t);
+		info->pid = c.pid;
 		info->tgid = task_tgid_nr(p);
-		info->uid = from_kuid_munged(&init_user_ns, task_uid(t));
-		strscpy(info->comm, t->comm, sizeof(info->comm));
+		info->uid = c.uid;
+		memcpy(info->comm, c.comm, sizeof(info->comm));
 		info->adj = adj;
-		info->rss = rss;
-		info->swap = swap;
-		info->size = size;
-		task_unlock(t);
+		info->rss = c.rss;
+		info->swap = c.swap;
+		info->size = c.size;
 	}
 	if (selected)
 		get_task_struct(selected);
@@ -347,17 +381,13 @@ static void lmk_kill_mm_sharers(struct task_struct *victim,
 static void lmk_kill(struct task_struct *victim, struct lmk_kill_info *info)
 {
 	struct mm_struct *mm = NULL;
-	struct task_struct *t;
+	struct lmk_cand c;
 	u64 seq;
 
 	if (!info->dry_run) {
 		rcu_read_lock();
-		t = lmk_find_lock_task_mm(victim);
-		if (t) {
-			mm = t->mm;
-			mmgrab(mm);
-			task_unlock(t);
-		}
+		if (lmk_task_mm(victim, &c, true))
+			mm = c.mm;
 		rcu_read_unlock();
 
 		send_sig_info(SIGKILL, SEND_SIG_PRIV, victim);
@@ -380,7 +410,7 @@ static void lmk_kill(struct task_struct *victim, struct lmk_kill_info *info)
 			     lmk_reason_names[info->reason], info->dry_run);
 
 	if (READ_ONCE(lmk_debug_level) >= 1)
-		pr_info("%s pid=%d comm=%s uid=%u adj=%hd rss=%llukB swap=%llukB free=%llukB file=%llukB min_adj=%hd row=%d reason=%s\n",
+		pr_info("%s pid=%d comm=%s uid=%u adj=%d rss=%llukB swap=%llukB free=%llukB file=%llukB min_adj=%d row=%d reason=%s\n",
 			info->dry_run ? "would kill" : "kill", info->tgid,
 			info->comm, info->uid, info->adj,
 			lmk_pages_to_kb(info->rss), lmk_pages_to_kb(info->swap),
@@ -397,6 +427,15 @@ static void lmk_kill(struct task_struct *victim, struct lmk_kill_info *info)
  * death_timeout_ms, the cadence real kills could have at most.
  */
 static unsigned long lmk_dry_run_next;	/* jiffies; under lmk_scan_mutex */
+
+/*
+ * A walk that found nobody at or above a row's adj will find nobody again
+ * until processes change, so the poll does not repeat it for the same
+ * row within this time.  Reclaim and the OOM notifier always walk.
+ */
+#define LMK_EMPTY_ROW_BACKOFF	(HZ / 10)
+static int lmk_empty_row = -1;		/* under lmk_scan_mutex */
+static unsigned long lmk_empty_until;	/* jiffies; under lmk_scan_mutex */
 
 /**
  * lmk_try_kill() - kill one victim if the memory state calls for it
@@ -438,6 +477,9 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	info.dry_run = READ_ONCE(lmk_dry_run);
 	if (info.dry_run && time_before(jiffies, lmk_dry_run_next))
 		goto out;
+	if (reason == LMK_REASON_POLL && row == lmk_empty_row &&
+	    time_before(jiffies, lmk_empty_until))
+		goto out;
 
 	start = ktime_get_ns();
 	info.ts_ns = start;
@@ -452,8 +494,10 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	lmk_stat_add(LMK_STAT_SCAN_NS_TOTAL, ns);
 	lmk_stat_max(LMK_STAT_SCAN_NS_MAX, ns);
 	if (!victim) {
+		lmk_empty_row = row;
+		lmk_empty_until = jiffies + LMK_EMPTY_ROW_BACKOFF;
 		if (READ_ONCE(lmk_debug_level) >= 2)
-			pr_info_ratelimited("row %d crossed (free %llukB file %llukB), nothing at adj >= %hd\n",
+			pr_info_ratelimited("row %d crossed (free %llukB file %llukB), nothing at adj >= %d\n",
 					    row,
 					    lmk_pages_to_kb(mem.other_free),
 					    lmk_pages_to_kb(mem.other_file),
@@ -461,6 +505,7 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 		goto out;
 	}
 
+	lmk_empty_row = -1;
 	lmk_kill(victim, &info);
 	put_task_struct(victim);
 

@@ -53,7 +53,7 @@ struct lmk_table {
 /**
  * enum lmk_parse_error - why a parameter list was rejected
  * @LMK_PARSE_OK:        accepted
- * @LMK_PARSE_EMPTY:     nothing but whitespace was written
+ * @LMK_PARSE_EMPTY:     nothing, or only a newline, was written
  * @LMK_PARSE_NOT_NUM:   a field is not a decimal number (or is empty)
  * @LMK_PARSE_TOO_MANY:  more than LMK_MAX_ROWS fields
  * @LMK_PARSE_RANGE:     a value is outside the allowed range
@@ -242,7 +242,8 @@ static inline enum lmk_parse_error lmk_parse_list(const char *buf, long *out,
 
 		if (n == LMK_MAX_ROWS)
 			return LMK_PARSE_TOO_MANY;
-		val = neg ? -(long)mag : (long)mag;
+		/* -(mag - 1) - 1 also reaches LONG_MIN without overflow. */
+		val = neg && mag ? -(long)(mag - 1) - 1 : (long)mag;
 		if (val < min || val > max)
 			return LMK_PARSE_RANGE;
 		out[n++] = val;

@@ -25,6 +25,7 @@ static const char * const lmk_reason_names[] = {
 	[LMK_REASON_POLL]	= "poll",
 	[LMK_REASON_OOM]	= "oom",
 };
+
 static_assert(ARRAY_SIZE(lmk_reason_names) == NR_LMK_REASONS);
 
 static const char * const lmk_parse_error_names[] = {
@@ -35,12 +36,14 @@ static const char * const lmk_parse_error_names[] = {
 	[LMK_PARSE_RANGE]	= "value out of range",
 	[LMK_PARSE_ORDER]	= "values not strictly ascending",
 };
+
 static_assert(ARRAY_SIZE(lmk_parse_error_names) == NR_LMK_PARSE);
 
 static const char * const lmk_size_names[] = {
 	[LMK_SIZE_RSS]		= "rss",
 	[LMK_SIZE_RSS_SWAP]	= "rss+swap",
 };
+
 static_assert(ARRAY_SIZE(lmk_size_names) == NR_LMK_SIZE);
 
 /* ---- the minfree/adj table ---------------------------------------------- */
@@ -95,7 +98,7 @@ static void lmk_table_publish(struct lmk_table_rcu *next)
 
 static int lmk_table_set(const char *val, bool is_adj)
 {
-	struct lmk_table_rcu *next;
+	struct lmk_table_rcu *next, *cur;
 	long vals[LMK_MAX_ROWS];
 	enum lmk_parse_error err;
 	unsigned int nr;
@@ -117,8 +120,9 @@ static int lmk_table_set(const char *val, bool is_adj)
 		return -ENOMEM;
 
 	mutex_lock(&lmk_table_mutex);
-	next->t = rcu_dereference_protected(lmk_table_cur,
-				lockdep_is_held(&lmk_table_mutex))->t;
+	cur = rcu_dereference_protected(lmk_table_cur,
+					lockdep_is_held(&lmk_table_mutex));
+	next->t = cur->t;
 	if (is_adj) {
 		memcpy(next->t.adj, vals, sizeof(vals));
 		next->t.nr_adj = nr;
@@ -375,6 +379,7 @@ static const char * const lmk_stat_names[] = {
 	[LMK_STAT_POLL_KILLS]		= "poll_kills",
 	[LMK_STAT_OOM_KILLS]		= "oom_notifier_kills",
 };
+
 static_assert(ARRAY_SIZE(lmk_stat_names) == NR_LMK_STATS);
 static_assert(LMK_STAT_KILLS_ROW5 - LMK_STAT_KILLS_ROW0 + 1 == LMK_MAX_ROWS);
 
@@ -397,21 +402,26 @@ static void lmk_stat_max(enum lmk_stat_item item, u64 v)
 		;
 }
 
+/*
+ * Attributes of the module's own kobject go through module_sysfs_ops, so
+ * they are module_attributes, not kobj_attributes.
+ */
 struct lmk_stat_attr {
-	struct kobj_attribute attr;
+	struct module_attribute attr;
 	enum lmk_stat_item item;
 };
 
-static ssize_t lmk_stat_show(struct kobject *kobj, struct kobj_attribute *a,
-			     char *buf)
+static ssize_t lmk_stat_show(struct module_attribute *a,
+			     struct module_kobject *mk, char *buf)
 {
 	struct lmk_stat_attr *sa = container_of(a, struct lmk_stat_attr, attr);
 
 	return sysfs_emit(buf, "%lld\n", atomic64_read(&lmk_stats[sa->item]));
 }
 
-static ssize_t reset_store(struct kobject *kobj, struct kobj_attribute *a,
-			   const char *buf, size_t count)
+static ssize_t lmk_reset_store(struct module_attribute *a,
+			       struct module_kobject *mk, const char *buf,
+			       size_t count)
 {
 	bool yes;
 	int i;
@@ -423,7 +433,8 @@ static ssize_t reset_store(struct kobject *kobj, struct kobj_attribute *a,
 	return count;
 }
 
-static struct kobj_attribute lmk_reset_attr = __ATTR_WO(reset);
+static struct module_attribute lmk_reset_attr =
+	__ATTR(reset, 0200, NULL, lmk_reset_store);
 static struct lmk_stat_attr lmk_stat_attrs[NR_LMK_STATS];
 static struct attribute *lmk_stat_attr_ptrs[NR_LMK_STATS + 2];
 
@@ -509,7 +520,7 @@ static void lmk_log_print(struct seq_file *m, const struct lmk_kill_rec *rec)
 	const struct lmk_kill_info *i = &rec->info;
 	u64 us = div_u64(i->ts_ns, NSEC_PER_USEC);
 
-	seq_printf(m, "%llu.%06llu seq=%llu pid=%d tgid=%d comm=%s uid=%u adj=%hd min_adj=%hd rss_kb=%llu swap_kb=%llu size_kb=%llu free_kb=%llu file_kb=%llu row=%d minfree_kb=%llu reason=%s dry_run=%d",
+	seq_printf(m, "%llu.%06llu seq=%llu pid=%d tgid=%d comm=%s uid=%u adj=%d min_adj=%d rss_kb=%llu swap_kb=%llu size_kb=%llu free_kb=%llu file_kb=%llu row=%d minfree_kb=%llu reason=%s dry_run=%d",
 		   div_u64(us, USEC_PER_SEC), us % USEC_PER_SEC, rec->seq,
 		   i->pid, i->tgid, i->comm, i->uid, i->adj, i->min_adj,
 		   lmk_pages_to_kb(i->rss), lmk_pages_to_kb(i->swap),
@@ -608,15 +619,14 @@ static void lmk_notify_one(const struct lmk_kill_rec *rec)
 	const struct lmk_kill_info *i = &rec->info;
 	char pid[24], tgid[24], comm[9 + TASK_COMM_LEN], uid[24], adj[24];
 	char min_adj[24], rss[32], size[32], reason[24], dry[16], row[16];
-	char *envp[] = { "LMK_EVENT=kill", pid, tgid, comm, uid, adj, min_adj,
-			 rss, size, reason, dry, row, NULL };
+	char *envp[13];
 
 	snprintf(pid, sizeof(pid), "LMK_PID=%d", i->pid);
 	snprintf(tgid, sizeof(tgid), "LMK_TGID=%d", i->tgid);
 	snprintf(comm, sizeof(comm), "LMK_COMM=%s", i->comm);
 	snprintf(uid, sizeof(uid), "LMK_UID=%u", i->uid);
-	snprintf(adj, sizeof(adj), "LMK_ADJ=%hd", i->adj);
-	snprintf(min_adj, sizeof(min_adj), "LMK_MIN_ADJ=%hd", i->min_adj);
+	snprintf(adj, sizeof(adj), "LMK_ADJ=%d", i->adj);
+	snprintf(min_adj, sizeof(min_adj), "LMK_MIN_ADJ=%d", i->min_adj);
 	snprintf(rss, sizeof(rss), "LMK_RSS_KB=%llu", lmk_pages_to_kb(i->rss));
 	snprintf(size, sizeof(size), "LMK_SIZE_KB=%llu",
 		 lmk_pages_to_kb(i->size));
@@ -624,6 +634,19 @@ static void lmk_notify_one(const struct lmk_kill_rec *rec)
 		 lmk_reason_names[i->reason]);
 	snprintf(dry, sizeof(dry), "LMK_DRY_RUN=%d", i->dry_run);
 	snprintf(row, sizeof(row), "LMK_ROW=%d", i->row);
+	envp[0] = "LMK_EVENT=kill";
+	envp[1] = pid;
+	envp[2] = tgid;
+	envp[3] = comm;
+	envp[4] = uid;
+	envp[5] = adj;
+	envp[6] = min_adj;
+	envp[7] = rss;
+	envp[8] = size;
+	envp[9] = reason;
+	envp[10] = dry;
+	envp[11] = row;
+	envp[12] = NULL;
 	kobject_uevent_env(&THIS_MODULE->mkobj.kobj, KOBJ_CHANGE, envp);
 }
 

@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the in-guest test payload: static test programs and the shell tests.
+#
+# usage: build-guest.sh <linux-source-dir> <outdir>
+set -eu
+
+ksft=$1/ksft
+out=$2
+src=$(cd "$(dirname "$0")/.." && pwd)/selftests/guest
+
+rm -rf "$out"
+mkdir -p "$out"
+for c in "$src"/*.c; do
+	[ -e "$c" ] || continue
+	name=$(basename "$c" .c)
+	# The harness itself trips -Wunused-parameter and -Wclobbered.
+	gcc -static -O2 -Wall -Werror -Wno-clobbered -I"$ksft" -I"$src" \
+		-o "$out/$name" "$c"
+done
+for f in "$src"/*.sh "$src"/*.rules; do
+	[ -e "$f" ] || continue
+	cp "$f" "$out/"
+done
+chmod +x "$out"/test_* "$out"/*.sh 2>/dev/null || true

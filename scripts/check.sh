@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every lowmemkiller test: host unit tests, style and static-analysis
+# gates, and the in-guest suite on every installed Debian kernel under QEMU.
+# Ends with one "N passed, N failed" line; exits non-zero on any failure.
+#
+# usage: check.sh [kernel-filter]   (e.g. "6.12", "rt"; default: all)
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=$root/build
+filter=${1:-}
+passed=0
+failed=0
+skipped=0
+
+result()
+{
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok - $2"
+	fi
+}
+
+# add <passed> <failed> <skipped> from a sub-suite's own count
+add()
+{
+	passed=$((passed + $1))
+	failed=$((failed + $2))
+	skipped=$((skipped + ${3:-0}))
+}
+
+sh scripts/linux-source.sh "$build/linux-source" || exit 1
+
+echo "== host unit tests (lowmemkiller.h)"
+log=$build/unit.log
+make -s -C selftests/unit run KSFT_DIR="$build/linux-source/ksft" \
+	O="$build/unit" >"$log" 2>&1
+rc=$?
+grep -E "^(not )?ok " "$log" | sed 's/^/  /'
+tot=$(grep -E "^# Totals:" "$log")
+echo "  $tot"
+p=$(echo "$tot" | sed -n 's/^# Totals: pass:\([0-9]*\) fail:.*/\1/p')
+f=$(echo "$tot" | sed -n 's/^# Totals: pass:[0-9]* fail:\([0-9]*\).*/\1/p')
+if [ -z "$p" ] || [ "$rc" -ne 0 ]; then
+	cat "$log"
+	result 1 "unit tests ran"
+else
+	add "$p" "$f"
+fi
+
+echo "== checkpatch.pl --strict"
+if sh scripts/checkpatch.sh "$build/linux-source" >"$build/checkpatch.log" 2>&1 &&
+   ! grep -qE "^(ERROR|WARNING|CHECK)" "$build/checkpatch.log"; then
+	result 0 "checkpatch --strict clean"
+else
+	cat "$build/checkpatch.log"
+	result 1 "checkpatch --strict clean"
+fi
+
+echo "== guest payload"
+sh scripts/build-guest.sh "$build/linux-source" "$build/payload"
+result $? "guest test programs build"
+
+kernels=$(selftests/qemu/kernels.sh $filter)
+if [ -z "$kernels" ]; then
+	echo "no kernel with headers and image installed (make deps)" >&2
+	result 1 "a kernel to test"
+fi
+while read -r kver kdir; do
+	[ -n "$kver" ] || continue
+	echo "== $kver: build (W=1, sparse)"
+	if ! sh scripts/build-module.sh "$kver" "$kdir" "$build/mod/$kver"; then
+		result 1 "$kver: module builds warning-free"
+		continue
+	fi
+	result 0 "$kver: module builds warning-free"
+
+	echo "== $kver: in-guest suite"
+	out=$build/qemu/$kver.summary
+	selftests/qemu/run.sh -p 600 "$kver" "$build/mod/$kver/lowmemkiller.ko" \
+		"$build/payload" | tee "$out" | grep -vE "^# (ok|# )" 
+	line=$(grep -F "$kver: " "$out" | grep -E ": [0-9]+ passed, [0-9]+ failed" |
+	       tail -1)
+	if [ -z "$line" ]; then
+		result 1 "$kver: guest suite ran"
+		continue
+	fi
+	p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
+	f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
+	s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
+	add "$p" "$f" "${s:-0}"
+done <<EOF_KERNELS
+$kernels
+EOF_KERNELS
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

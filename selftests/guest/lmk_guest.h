@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the in-guest lowmemkiller tests: loading the module, reading
+ * and writing its files, starting memory hogs at chosen oom_score_adj
+ * values, reading the kill log and the kernel log.
+ */
+#ifndef _LMK_GUEST_H
+#define _LMK_GUEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define LMK_PARAMS	"/sys/module/lowmemkiller/parameters/"
+#define LMK_STATS	"/sys/module/lowmemkiller/stats/"
+#define LMK_KILL_LOG	"/sys/kernel/debug/lowmemkiller/kills"
+
+static inline const char *lmk_ko(void)
+{
+	const char *ko = getenv("LMK_KO");
+
+	return ko ? ko : "/lib/lowmemkiller/lowmemkiller.ko";
+}
+
+static inline int lmk_run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static inline int lmk_load(const char *args)
+{
+	lmk_run("rmmod lowmemkiller 2>/dev/null");
+	return lmk_run("insmod %s %s", lmk_ko(), args ? args : "");
+}
+
+static inline int lmk_unload(void)
+{
+	return lmk_run("rmmod lowmemkiller");
+}
+
+static inline int lmk_write_file(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static inline int lmk_read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return 0;
+}
+
+static inline int lmk_param_set(const char *name, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), LMK_PARAMS "%s", name);
+	return lmk_write_file(path, val);
+}
+
+static inline long long lmk_stat(const char *name)
+{
+	char path[256], buf[64];
+
+	snprintf(path, sizeof(path), LMK_STATS "%s", name);
+	if (lmk_read_file(path, buf, sizeof(buf)))
+		return -1;
+	return atoll(buf);
+}
+
+static inline long meminfo_kb(const char *key)
+{
+	char line[256];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			v = atol(line + klen + 1);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+static inline int set_oom_score_adj(pid_t pid, int adj)
+{
+	char path[64], val[16];
+
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	snprintf(val, sizeof(val), "%d", adj);
+	return lmk_write_file(path, val);
+}
+
+static inline double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Touch every page so it is resident. */
+static inline void *hog_alloc(long kb)
+{
+	long len = kb * 1024, off;
+	char *p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	for (off = 0; off < len; off += 4096)
+		p[off] = (char)off | 1;
+	return p;
+}
+
+/**
+ * hog_spawn() - fork a process that sets its adj, holds @kb of memory and
+ * sleeps until killed
+ * @adj:  oom_score_adj
+ * @kb:   resident size to hold
+ * @name: command name to take, or NULL
+ *
+ * Return: the child's pid once its memory is resident, or -1.
+ */
+static inline pid_t hog_spawn(int adj, long kb, const char *name)
+{
+	int pfd[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(pfd[0]);
+		if (name)
+			prctl(PR_SET_NAME, name);
+		if (set_oom_score_adj(getpid(), adj))
+			_exit(2);
+		if (!hog_alloc(kb))
+			_exit(3);
+		if (write(pfd[1], "r", 1) != 1)
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &c, 1) != 1) {
+		close(pfd[0]);
+		return -1;
+	}
+	close(pfd[0]);
+	return pid;
+}
+
+/* /dev/kmsg positioned at its end, to read only what comes after. */
+static inline int kmsg_open_end(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Count new kernel log records containing @needle; prints them. */
+static inline int kmsg_count(int fd, const char *needle)
+{
+	char rec[2048];
+	int hits = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		if (strstr(rec, needle)) {
+			hits++;
+			printf("# kmsg: %s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
+		}
+	}
+	return hits;
+}
+
+/**
+ * struct kill_entry - one parsed line of the kill log
+ */
+struct kill_entry {
+	int pid, tgid, adj, min_adj, row, dry_run;
+	long rss_kb, swap_kb, size_kb, free_kb, file_kb, minfree_kb, exit_ms;
+	char reason[16];
+	char comm[32];
+};
+
+static inline long kv_long(const char *line, const char *key)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	p = strstr(line, pat);
+	return p ? atol(p + strlen(pat)) : -999999;
+}
+
+static inline void kv_str(const char *line, const char *key, char *out,
+			  size_t len)
+{
+	char pat[32];
+	const char *p;
+	size_t i = 0;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	p = strstr(line, pat);
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += strlen(pat);
+	while (p[i] && p[i] != ' ' && p[i] != '\n' && i + 1 < len) {
+		out[i] = p[i];
+		i++;
+	}
+	out[i] = '\0';
+}
+
+/* Parse the kill log; returns the number of entries or -errno. */
+static inline int kill_log_read(struct kill_entry *e, int max)
+{
+	char line[512], ex[16];
+	int n = 0;
+	FILE *f;
+
+	f = fopen(LMK_KILL_LOG, "r");
+	if (!f)
+		return -errno;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		if (line[0] == '#')
+			continue;
+		e[n].pid = kv_long(line, "pid");
+		e[n].tgid = kv_long(line, "tgid");
+		e[n].adj = kv_long(line, "adj");
+		e[n].min_adj = kv_long(line, "min_adj");
+		e[n].row = kv_long(line, "row");
+		e[n].dry_run = kv_long(line, "dry_run");
+		e[n].rss_kb = kv_long(line, "rss_kb");
+		e[n].swap_kb = kv_long(line, "swap_kb");
+		e[n].size_kb = kv_long(line, "size_kb");
+		e[n].free_kb = kv_long(line, "free_kb");
+		e[n].file_kb = kv_long(line, "file_kb");
+		e[n].minfree_kb = kv_long(line, "minfree_kb");
+		kv_str(line, "reason", e[n].reason, sizeof(e[n].reason));
+		kv_str(line, "comm", e[n].comm, sizeof(e[n].comm));
+		kv_str(line, "exit_ms", ex, sizeof(ex));
+		e[n].exit_ms = (ex[0] >= '0' && ex[0] <= '9') ? atol(ex) : -1;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Processes the tests start must never make the test itself a victim. */
+__attribute__((constructor)) static inline void lmk_protect_self(void)
+{
+	set_oom_score_adj(getpid(), -1000);
+}
+
+#endif /* _LMK_GUEST_H */

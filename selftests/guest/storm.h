@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A memory storm: background hogs at chosen adj levels, then a grower that
+ * allocates until the killer must act.  Records which hogs died, in which
+ * order and by which signal, and which survived.
+ */
+#ifndef _LMK_STORM_H
+#define _LMK_STORM_H
+
+#include <poll.h>
+
+#include "lmk_guest.h"
+
+#define STORM_MAX_HOGS	16
+
+/**
+ * struct storm_hog - one background process
+ * @adj:   oom_score_adj
+ * @units: size, in storm units
+ * @name:  command name, or NULL
+ * @pid:   filled by storm_run()
+ * @dead:  death order, 1-based, or 0 if it survived
+ * @sig:   signal that killed it
+ */
+struct storm_hog {
+	int adj;
+	int units;
+	const char *name;
+	pid_t pid;
+	int dead;
+	int sig;
+};
+
+/**
+ * struct storm - a storm and its outcome
+ * @hog:         background processes
+ * @nr_hogs:     entries in @hog
+ * @unit_kb:     one unit, in kB
+ * @grow_kb:     how much the grower allocates; if 0, MemAvailable once the
+ *               hogs are resident plus @grow_extra_kb
+ * @grow_extra_kb: see @grow_kb
+ * @grower_adj:  the grower's oom_score_adj
+ * @grower_pid:  filled by storm_run()
+ * @grower_dead: the grower died
+ * @settle_s:    time to wait for kills after the grower is done
+ * @nr_dead:     hogs that died
+ * @oom_kmsg:    kernel OOM reports seen in /dev/kmsg during the storm
+ * @seconds:     wall time of the storm
+ */
+struct storm {
+	struct storm_hog hog[STORM_MAX_HOGS];
+	int nr_hogs;
+	long unit_kb;
+	long grow_kb;
+	long grow_extra_kb;
+	int grower_adj;
+	pid_t grower_pid;
+	bool grower_dead;
+	double settle_s;
+	int nr_dead;
+	int oom_kmsg;
+	double seconds;
+};
+
+/* Pages in @kb, for the minfree table. */
+static inline long kb_to_pages(long kb)
+{
+	return kb / 4;
+}
+
+static inline void storm_note_death(struct storm *s, pid_t pid, int status)
+{
+	int i;
+
+	if (pid == s->grower_pid) {
+		s->grower_dead = true;
+		return;
+	}
+	for (i = 0; i < s->nr_hogs; i++)
+		if (s->hog[i].pid == pid) {
+			s->hog[i].dead = ++s->nr_dead;
+			s->hog[i].sig = WIFSIGNALED(status) ? WTERMSIG(status)
+							    : 0;
+		}
+}
+
+static inline void storm_reap(struct storm *s)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		storm_note_death(s, pid, status);
+}
+
+/* The grower: allocate @kb in 1 MiB steps, report, then hold it. */
+static inline pid_t storm_grower(int adj, long kb, int *done_fd)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		long got;
+
+		close(pfd[0]);
+		prctl(PR_SET_NAME, "grower");
+		set_oom_score_adj(getpid(), adj);
+		for (got = 0; got < kb; got += 1024) {
+			if (!hog_alloc(1024))
+				_exit(3);
+			usleep(500);
+		}
+		if (write(pfd[1], "d", 1) != 1)
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	*done_fd = pfd[0];
+	return pid;
+}
+
+/**
+ * storm_run() - start the hogs, grow, and record the outcome
+ * @s: the storm; hogs' adj and units, unit_kb and grow_kb must be set
+ *
+ * Return: 0, or -1 if a process could not be started.
+ */
+static inline int storm_run(struct storm *s)
+{
+	double start, deadline;
+	int kmsg, done_fd, i;
+	bool grown = false;
+
+	kmsg = kmsg_open_end();
+	for (i = 0; i < s->nr_hogs; i++) {
+		s->hog[i].pid = hog_spawn(s->hog[i].adj,
+					  s->hog[i].units * s->unit_kb,
+					  s->hog[i].name);
+		if (s->hog[i].pid < 0)
+			return -1;
+	}
+
+	if (!s->grow_kb)
+		s->grow_kb = meminfo_kb("MemAvailable") + s->grow_extra_kb;
+	start = now_s();
+	s->grower_pid = storm_grower(s->grower_adj, s->grow_kb, &done_fd);
+	if (s->grower_pid < 0)
+		return -1;
+	deadline = start + 120;
+	while (now_s() < deadline) {
+		struct pollfd pfd = { .fd = done_fd, .events = POLLIN };
+
+		storm_reap(s);
+		if (s->grower_dead)
+			break;
+		if (poll(&pfd, 1, 5) > 0) {
+			grown = true;
+			break;
+		}
+	}
+	close(done_fd);
+	if (grown) {
+		deadline = now_s() + s->settle_s;
+		while (now_s() < deadline) {
+			storm_reap(s);
+			usleep(5000);
+		}
+	}
+	storm_reap(s);
+	s->seconds = now_s() - start;
+	if (kmsg >= 0) {
+		s->oom_kmsg = kmsg_count(kmsg, "invoked oom-killer") +
+			      kmsg_count(kmsg, "Out of memory");
+		close(kmsg);
+	}
+
+	printf("# storm: unit %ld kB, grower %ld kB, %.2f s\n", s->unit_kb,
+	       s->grow_kb, s->seconds);
+	for (i = 0; i < s->nr_hogs; i++)
+		printf("# hog pid %d adj %d size %ld kB: %s (order %d, signal %d)\n",
+		       s->hog[i].pid, s->hog[i].adj,
+		       s->hog[i].units * s->unit_kb,
+		       s->hog[i].dead ? "killed" : "survived", s->hog[i].dead,
+		       s->hog[i].sig);
+	printf("# grower pid %d adj %d: %s\n", s->grower_pid, s->grower_adj,
+	       s->grower_dead ? "killed" : "survived");
+	return 0;
+}
+
+/* Kill and reap everything the storm started. */
+static inline void storm_cleanup(struct storm *s)
+{
+	int i;
+
+	for (i = 0; i < s->nr_hogs; i++)
+		if (s->hog[i].pid > 0 && !s->hog[i].dead)
+			kill(s->hog[i].pid, SIGKILL);
+	if (s->grower_pid > 0 && !s->grower_dead)
+		kill(s->grower_pid, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+}
+
+/* The hog that died at position @order, or -1. */
+static inline int storm_victim(const struct storm *s, int order)
+{
+	int i;
+
+	for (i = 0; i < s->nr_hogs; i++)
+		if (s->hog[i].dead == order)
+			return i;
+	return -1;
+}
+
+#endif /* _LMK_STORM_H */

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The main storm: hogs at distinct adj levels, one at -1000 and one
+ * foreground at 0, then a foreground grower.  The killer must take the
+ * background in adj order, the larger first on a tie, spare -1000 and the
+ * foreground, and leave the kernel OOM killer nothing to do.
+ */
+#include "storm.h"
+
+#include "kselftest_harness.h"
+
+FIXTURE(storm) {
+	struct storm s;
+	long unit_kb;
+};
+
+FIXTURE_SETUP(storm)
+{
+	char minfree[128];
+	long avail, u;
+
+	memset(&self->s, 0, sizeof(self->s));
+	ASSERT_EQ(0, lmk_load(NULL));
+	avail = meminfo_kb("MemAvailable");
+	ASSERT_GT(avail, 64 * 1024);
+	/*
+	 * Everything scales with the guest: one unit is a twentieth of the
+	 * memory available, the hogs take eight units and the table's rows
+	 * sit at 1/2, 1, 2 and 4 units.
+	 */
+	u = avail / 20;
+	self->unit_kb = u;
+	snprintf(minfree, sizeof(minfree), "%ld,%ld,%ld,%ld",
+		 kb_to_pages(u / 2), kb_to_pages(u), kb_to_pages(2 * u),
+		 kb_to_pages(4 * u));
+	ASSERT_EQ(0, lmk_param_set("minfree", minfree));
+	ASSERT_EQ(0, lmk_param_set("adj", "0,58,352,705"));
+	TH_LOG("MemAvailable %ld kB, unit %ld kB, minfree %s", avail, u,
+	       minfree);
+}
+
+FIXTURE_TEARDOWN(storm)
+{
+	storm_cleanup(&self->s);
+	lmk_unload();
+}
+
+static void add_hog(struct storm *s, int adj, int units)
+{
+	s->hog[s->nr_hogs].adj = adj;
+	s->hog[s->nr_hogs].units = units;
+	s->nr_hogs++;
+}
+
+TEST_F_TIMEOUT(storm, kills_in_adj_order_and_spares_foreground, 300)
+{
+	struct storm *s = &self->s;
+	int protected, fg, bg400, order[4], i, n;
+	struct kill_entry log[64];
+
+	s->unit_kb = self->unit_kb;
+	protected = s->nr_hogs;
+	add_hog(s, -1000, 1);
+	fg = s->nr_hogs;
+	add_hog(s, 0, 1);
+	bg400 = s->nr_hogs;
+	add_hog(s, 400, 1);
+	order[3] = s->nr_hogs;
+	add_hog(s, 705, 1);
+	order[2] = s->nr_hogs;
+	add_hog(s, 800, 1);
+	order[1] = s->nr_hogs;
+	add_hog(s, 900, 1);
+	order[0] = s->nr_hogs;
+	add_hog(s, 900, 2);		/* the tie: larger dies first */
+	s->grower_adj = 0;
+	s->grow_extra_kb = 3 * self->unit_kb / 2;
+	s->settle_s = 2;
+
+	ASSERT_EQ(0, storm_run(s));
+
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(i + 1, s->hog[order[i]].dead) {
+			TH_LOG("kill %d should be the adj %d hog of %d units",
+			       i + 1, s->hog[order[i]].adj,
+			       s->hog[order[i]].units);
+		}
+		EXPECT_EQ(SIGKILL, s->hog[order[i]].sig);
+	}
+	EXPECT_EQ(0, s->hog[protected].dead);
+	EXPECT_EQ(0, s->hog[fg].dead);
+	EXPECT_EQ(0, s->hog[bg400].dead);
+	EXPECT_FALSE(s->grower_dead);
+	EXPECT_EQ(4, s->nr_dead);
+	EXPECT_EQ(0, s->oom_kmsg);
+
+	/* The kill log names the same processes, in the same order. */
+	n = kill_log_read(log, 64);
+	ASSERT_EQ(4, n);
+	for (i = 0; i < n && i < 4; i++) {
+		EXPECT_EQ(s->hog[order[i]].pid, log[i].tgid);
+		EXPECT_EQ(s->hog[order[i]].adj, log[i].adj);
+		EXPECT_EQ(0, log[i].dry_run);
+		EXPECT_LE(log[i].min_adj, log[i].adj);
+		TH_LOG("kill %d: pid %d adj %d min_adj %d row %d",
+		       i + 1, log[i].tgid, log[i].adj, log[i].min_adj,
+		       log[i].row);
+		TH_LOG("  size %ld kB free %ld kB reason %s exit %ld ms",
+		       log[i].size_kb, log[i].free_kb, log[i].reason,
+		       log[i].exit_ms);
+	}
+	EXPECT_EQ(0, lmk_stat("kernel_oom_events"));
+	EXPECT_EQ(4, lmk_stat("kills"));
+	TH_LOG("stats: kills %lld poll_kills %lld oom_notifier_kills %lld",
+	       lmk_stat("kills"), lmk_stat("poll_kills"),
+	       lmk_stat("oom_notifier_kills"));
+	TH_LOG("stats: scan_calls %lld count_calls %lld skipped_dying %lld",
+	       lmk_stat("scan_calls"), lmk_stat("count_calls"),
+	       lmk_stat("skipped_dying"));
+}
+
+TEST(quiet_when_memory_is_plentiful)
+{
+	ASSERT_EQ(0, lmk_load(NULL));
+	usleep(500000);
+	EXPECT_EQ(0, lmk_stat("kills"));
+	EXPECT_EQ(0, lmk_stat("scan_walks"));
+	EXPECT_EQ(0, lmk_stat("count_need_kill"));
+	lmk_unload();
+}
+
+TEST_HARNESS_MAIN

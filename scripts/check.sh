@@ -63,6 +63,19 @@ else
 	result 1 "checkpatch --strict clean"
 fi
 
+# Host-side checks that need no guest: one test each, by exit status.
+for t in scripts/check.d/*.sh; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t" .sh)
+	echo "== $name"
+	if bash "$t" "$build" >"$build/$name.log" 2>&1; then
+		result 0 "$name"
+	else
+		tail -40 "$build/$name.log"
+		result 1 "$name"
+	fi
+done
+
 echo "== guest payload"
 sh scripts/build-guest.sh "$build/linux-source" "$build/payload"
 result $? "guest test programs build"

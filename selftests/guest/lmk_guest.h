@@ -313,6 +313,45 @@ static inline int kill_log_read(struct kill_entry *e, int max)
 	return n;
 }
 
+/* Pages of RAM, as the module's minfree bound (totalram_pages). */
+static inline long ram_pages(void)
+{
+	return meminfo_kb("MemTotal") / 4;
+}
+
+/*
+ * Make row 0 crossed right now: a single-row table whose minfree is all of
+ * RAM, so other_free and other_file are always below it.  Kills then
+ * depend only on @adj and on who is running, which makes ranking tests
+ * deterministic without real memory pressure.
+ */
+static inline int lmk_force_row(int adj)
+{
+	char buf[32];
+	int err;
+
+	snprintf(buf, sizeof(buf), "%d", adj);
+	err = lmk_param_set("adj", buf);
+	if (err)
+		return err;
+	snprintf(buf, sizeof(buf), "%ld", ram_pages());
+	return lmk_param_set("minfree", buf);
+}
+
+/* Wait up to @ms for the kill log to hold at least @n entries. */
+static inline int kill_log_wait(struct kill_entry *e, int max, int n, int ms)
+{
+	int got = 0;
+
+	for (; ms > 0; ms -= 10) {
+		got = kill_log_read(e, max);
+		if (got >= n)
+			return got;
+		usleep(10000);
+	}
+	return got;
+}
+
 /* Processes the tests start must never make the test itself a victim. */
 __attribute__((constructor)) static inline void lmk_protect_self(void)
 {

@@ -312,11 +312,41 @@ MODULE_PARM_DESC(poll_ms,
 /* ---- dry run, victim size ------------------------------------------------ */
 
 /*
- * Choose, log and trace victims as usual, but send no signal.  Default N.
+ * Choose, log and trace victims as usual, but send no signal.  Takes
+ * exactly Y, N, 1 or 0 (case-insensitive), unlike the stock bool parser,
+ * which accepts anything that starts like a boolean.  Default N.
  */
 static bool lmk_dry_run;
-module_param_named(dry_run, lmk_dry_run, bool, 0644);
-MODULE_PARM_DESC(dry_run, "select and log victims without killing (default N)");
+
+static const char * const lmk_bool_names[] = { "N", "Y", "n", "y", "0", "1" };
+
+static int lmk_dry_run_set(const char *val, const struct kernel_param *kp)
+{
+	int i;
+
+	if (READ_ONCE(lmk_stopping))
+		return -ENODEV;
+	i = sysfs_match_string(lmk_bool_names, val);
+	if (i < 0) {
+		pr_warn_ratelimited("dry_run: write rejected: want Y, N, 1 or 0; old value kept\n");
+		return -EINVAL;
+	}
+	WRITE_ONCE(lmk_dry_run, i & 1);
+	return 0;
+}
+
+static int lmk_dry_run_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%c\n", READ_ONCE(lmk_dry_run) ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops lmk_dry_run_ops = {
+	.set = lmk_dry_run_set,
+	.get = lmk_dry_run_get,
+};
+
+module_param_cb(dry_run, &lmk_dry_run_ops, NULL, 0644);
+MODULE_PARM_DESC(dry_run, "select and log victims without killing: Y or N (default N)");
 
 /*
  * How a candidate's size is measured for ties and the log: "rss" as on
@@ -327,8 +357,11 @@ static unsigned int lmk_victim_size = LMK_SIZE_RSS_SWAP;
 
 static int lmk_victim_size_set(const char *val, const struct kernel_param *kp)
 {
-	int i = sysfs_match_string(lmk_size_names, val);
+	int i;
 
+	if (READ_ONCE(lmk_stopping))
+		return -ENODEV;
+	i = sysfs_match_string(lmk_size_names, val);
 	if (i < 0) {
 		pr_warn_ratelimited("victim_size: write rejected: want rss or rss+swap; old value kept\n");
 		return -EINVAL;

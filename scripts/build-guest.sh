@@ -8,7 +8,8 @@ set -eu
 
 ksft=$1/ksft
 out=$2
-src=$(cd "$(dirname "$0")/.." && pwd)/selftests/guest
+root=$(cd "$(dirname "$0")/.." && pwd)
+src=$root/selftests/guest
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -16,7 +17,7 @@ for c in "$src"/*.c; do
 	[ -e "$c" ] || continue
 	name=$(basename "$c" .c)
 	# The harness itself trips -Wunused-parameter and -Wclobbered.
-	gcc -static -O2 -Wall -Werror -Wno-clobbered -I"$ksft" -I"$src" \
+	gcc -static -pthread -O2 -Wall -Werror -Wno-clobbered -I"$ksft" -I"$src" -I"$root" -ffile-prefix-map="$root/"= \
 		-o "$out/$name" "$c"
 done
 for f in "$src"/*.sh "$src"/*.rules; do

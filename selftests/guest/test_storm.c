@@ -119,6 +119,86 @@ TEST_F_TIMEOUT(storm, kills_in_adj_order_and_spares_foreground, 300)
 	       lmk_stat("skipped_dying"));
 }
 
+/* Background hogs at 705..900 and the protected/foreground pair. */
+static void ladder(struct _test_data_storm *self, int *order, int *spared)
+{
+	struct storm *s = &self->s;
+
+	s->unit_kb = self->unit_kb;
+	spared[0] = s->nr_hogs;
+	add_hog(s, -1000, 1);
+	spared[1] = s->nr_hogs;
+	add_hog(s, 0, 1);
+	spared[2] = s->nr_hogs;
+	add_hog(s, 400, 1);
+	order[3] = s->nr_hogs;
+	add_hog(s, 705, 1);
+	order[2] = s->nr_hogs;
+	add_hog(s, 800, 1);
+	order[1] = s->nr_hogs;
+	add_hog(s, 900, 1);
+	order[0] = s->nr_hogs;
+	add_hog(s, 900, 2);
+	s->grower_adj = 0;
+	s->settle_s = 2;
+}
+
+TEST_F_TIMEOUT(storm, shrinker_alone_still_kills_in_order, 300)
+{
+	struct storm *s = &self->s;
+	struct kill_entry log[16];
+	int order[4], spared[3], i, n;
+
+	ASSERT_EQ(0, lmk_param_set("poll_ms", "0"));
+	ladder(self, order, spared);
+	s->grow_extra_kb = 3 * self->unit_kb / 2;
+	ASSERT_EQ(0, storm_run(s));
+
+	/* Reclaim acts late, so fewer kills may be needed; order still holds. */
+	EXPECT_GE(s->nr_dead, 1);
+	for (i = 0; i < s->nr_dead && i < 4; i++)
+		EXPECT_EQ(i + 1, s->hog[order[i]].dead);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, s->hog[spared[i]].dead);
+	EXPECT_FALSE(s->grower_dead);
+	EXPECT_EQ(0, s->oom_kmsg);
+	n = kill_log_read(log, 16);
+	EXPECT_EQ(s->nr_dead, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_STRNE("poll", log[i].reason);
+		TH_LOG("kill %d: adj %d reason %s free %ld kB", i + 1,
+		       log[i].adj, log[i].reason, log[i].free_kb);
+	}
+	EXPECT_EQ(0, lmk_stat("poll_kills"));
+	TH_LOG("count_calls %lld count_need_kill %lld scan_calls %lld",
+	       lmk_stat("count_calls"), lmk_stat("count_need_kill"),
+	       lmk_stat("scan_calls"));
+}
+
+TEST_F_TIMEOUT(storm, dry_run_leaves_it_to_the_kernel_and_counts_it, 300)
+{
+	struct storm *s = &self->s;
+	struct kill_entry log[64];
+	int order[4], spared[3], i, n;
+
+	ASSERT_EQ(0, lmk_param_set("dry_run", "Y"));
+	ladder(self, order, spared);
+	/* More than memory holds even after every background hog is gone. */
+	s->grow_extra_kb = 8 * self->unit_kb;
+	ASSERT_EQ(0, storm_run(s));
+
+	EXPECT_EQ(0, lmk_stat("kills"));
+	EXPECT_GE(lmk_stat("dry_run_selections"), 1);
+	EXPECT_GE(lmk_stat("kernel_oom_events"), 1);
+	EXPECT_GE(s->oom_kmsg, 1);
+	n = kill_log_read(log, 64);
+	EXPECT_GE(n, 1);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(1, log[i].dry_run);
+	TH_LOG("kernel_oom_events %lld, dry-run reports %d",
+	       lmk_stat("kernel_oom_events"), n);
+}
+
 TEST(quiet_when_memory_is_plentiful)
 {
 	ASSERT_EQ(0, lmk_load(NULL));

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Processes whose memory outlives the obvious task: CLONE_VM sharers and
+ * thread groups whose leader has exited.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+
+#include "lmk_guest.h"
+
+#include "kselftest_harness.h"
+
+static bool pid_dead(pid_t pid)
+{
+	char path[64], buf[256], *s;
+
+	if (kill(pid, 0) && errno == ESRCH)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (lmk_read_file(path, buf, sizeof(buf)))
+		return true;
+	s = strrchr(buf, ')');
+	return s && (s[2] == 'Z' || s[2] == 'X');
+}
+
+static bool wait_dead(pid_t pid, int ms)
+{
+	for (; ms > 0; ms -= 10) {
+		if (pid_dead(pid))
+			return true;
+		usleep(10000);
+	}
+	return pid_dead(pid);
+}
+
+static int sharer_fn(void *arg)
+{
+	for (;;)
+		pause();
+	return 0;
+}
+
+/*
+ * Child: hold 16 MiB, then clone a second process (not a thread) on the
+ * same mm; report both pids.
+ */
+static pid_t spawn_sharers(int adj, pid_t *sharer)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	pid_t pid, pids[2];
+	int pfd[2];
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		prctl(PR_SET_NAME, "owner");
+		set_oom_score_adj(getpid(), adj);
+		if (!hog_alloc(16384))
+			_exit(3);
+		pids[0] = getpid();
+		pids[1] = clone(sharer_fn, stack + sizeof(stack),
+				CLONE_VM | SIGCHLD, NULL);
+		if (write(pfd[1], pids, sizeof(pids)) != sizeof(pids))
+			_exit(4);
+		for (;;)
+			pause();
+	}
+	if (read(pfd[0], pids, sizeof(pids)) != sizeof(pids))
+		return -1;
+	close(pfd[0]);
+	close(pfd[1]);
+	*sharer = pids[1];
+	return pid;
+}
+
+static void *thread_hog(void *arg)
+{
+	hog_alloc(16384);
+	*(volatile pid_t *)arg = gettid();
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Child: a thread holds the memory, then the leader exits. */
+static pid_t spawn_orphaned_group(int adj, pid_t *tid)
+{
+	int pfd[2];
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		static volatile pid_t t;
+		pthread_t th;
+
+		prctl(PR_SET_NAME, "leaderless");
+		set_oom_score_adj(getpid(), adj);
+		if (pthread_create(&th, NULL, thread_hog, (void *)&t))
+			_exit(3);
+		while (!t)
+			usleep(1000);
+		if (write(pfd[1], (pid_t *)&t, sizeof(pid_t)) != sizeof(pid_t))
+			_exit(4);
+		pthread_exit(NULL);
+	}
+	if (read(pfd[0], tid, sizeof(*tid)) != sizeof(*tid))
+		return -1;
+	close(pfd[0]);
+	close(pfd[1]);
+	return pid;
+}
+
+FIXTURE(mm) {
+	pid_t a, b;
+};
+
+FIXTURE_SETUP(mm)
+{
+	self->a = self->b = 0;
+	ASSERT_EQ(0, lmk_load("poll_ms=5"));
+}
+
+FIXTURE_TEARDOWN(mm)
+{
+	lmk_unload();
+	if (self->a > 0)
+		kill(self->a, SIGKILL);
+	if (self->b > 0)
+		kill(self->b, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+}
+
+TEST_F(mm, clone_vm_sharers_die_together)
+{
+	struct kill_entry log[4];
+	int n;
+
+	self->a = spawn_sharers(800, &self->b);
+	ASSERT_GT(self->a, 0);
+	ASSERT_GT(self->b, 0);
+	ASSERT_EQ(0, lmk_force_row(700));
+	n = kill_log_wait(log, 4, 1, 3000);
+	EXPECT_TRUE(wait_dead(self->a, 2000));
+	EXPECT_TRUE(wait_dead(self->b, 2000));
+	usleep(200000);
+	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+	n = kill_log_read(log, 4);
+	/* One decision; the sharer dies with the victim, not as a second kill. */
+	ASSERT_EQ(1, n);
+	EXPECT_TRUE(log[0].tgid == self->a || log[0].tgid == self->b);
+	TH_LOG("victim %d, sharer of the same mm also gone", log[0].tgid);
+}
+
+TEST_F(mm, thread_group_with_exited_leader_is_a_candidate)
+{
+	struct kill_entry log[4];
+	pid_t tid = 0;
+	int n;
+
+	self->a = spawn_orphaned_group(850, &tid);
+	ASSERT_GT(self->a, 0);
+	ASSERT_GT(tid, 0);
+	usleep(100000);		/* let the leader finish exiting */
+	ASSERT_EQ(0, lmk_force_row(800));
+	n = kill_log_wait(log, 4, 1, 3000);
+	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(self->a, log[0].tgid);
+	EXPECT_EQ(tid, log[0].pid);	/* seen through the live thread */
+	EXPECT_GE(log[0].rss_kb, 16384);
+	EXPECT_TRUE(wait_dead(self->a, 2000));
+}
+
+TEST_HARNESS_MAIN

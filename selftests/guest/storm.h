@@ -19,7 +19,9 @@
  * @units: size, in storm units
  * @name:  command name, or NULL
  * @pid:   filled by storm_run()
- * @dead:  death order, 1-based, or 0 if it survived
+ * @dead:  kill order, 1-based, from the kill log (waitpid() order is not
+ *         the kill order when several die within one reaping interval);
+ *         100 + n for a death the kill log does not explain; 0 if alive
  * @sig:   signal that killed it
  */
 struct storm_hog {
@@ -78,7 +80,7 @@ static inline void storm_note_death(struct storm *s, pid_t pid, int status)
 	}
 	for (i = 0; i < s->nr_hogs; i++)
 		if (s->hog[i].pid == pid) {
-			s->hog[i].dead = ++s->nr_dead;
+			s->hog[i].dead = 100 + ++s->nr_dead;
 			s->hog[i].sig = WIFSIGNALED(status) ? WTERMSIG(status)
 							    : 0;
 		}
@@ -123,6 +125,22 @@ static inline pid_t storm_grower(int adj, long kb, int *done_fd)
 	close(pfd[1]);
 	*done_fd = pfd[0];
 	return pid;
+}
+
+/* Replace reaping order by the kill log's order for the hogs it names. */
+static inline void storm_order_from_log(struct storm *s)
+{
+	struct kill_entry log[64];
+	int n, i, j, order = 0;
+
+	n = kill_log_read(log, 64);
+	for (i = 0; i < n; i++) {
+		if (log[i].dry_run)
+			continue;
+		for (j = 0; j < s->nr_hogs; j++)
+			if (s->hog[j].pid == log[i].tgid && s->hog[j].dead)
+				s->hog[j].dead = ++order;
+	}
 }
 
 /**
@@ -180,6 +198,7 @@ static inline int storm_run(struct storm *s)
 		close(kmsg);
 	}
 
+	storm_order_from_log(s);
 	printf("# storm: unit %ld kB, grower %ld kB, %.2f s\n", s->unit_kb,
 	       s->grow_kb, s->seconds);
 	for (i = 0; i < s->nr_hogs; i++)

@@ -71,7 +71,8 @@ enum lmk_stat_item {
 
 /**
  * struct lmk_kill_info - one kill decision, as logged, traced and notified
- * @ts_ns:      ktime_get_ns() when the victim was chosen
+ * @ts_ns:      ktime_get_ns() when SIGKILL was sent (or would have been)
+ * @cross_ns:   ktime_get_ns() when the crossing was first seen, or 0
  * @pid:        pid of the victim thread that owned the mm
  * @tgid:       the victim's process id
  * @uid:        the victim's real uid in the initial namespace
@@ -90,6 +91,7 @@ enum lmk_stat_item {
  */
 struct lmk_kill_info {
 	u64 ts_ns;
+	u64 cross_ns;
 	pid_t pid;
 	pid_t tgid;
 	uid_t uid;

@@ -110,6 +110,21 @@ static void lmk_table_snapshot(struct lmk_table *t)
 }
 
 /*
+ * When the killer first saw a row crossed with no victim still dying, in
+ * ktime_get_ns(); 0 when not crossed.  A kill's reaction time is measured
+ * from here.  Every path that reads the memory state updates it.
+ */
+static atomic64_t lmk_cross_ns = ATOMIC64_INIT(0);
+
+static void lmk_note_crossing(bool crossed)
+{
+	if (!crossed)
+		atomic64_set(&lmk_cross_ns, 0);
+	else if (!atomic64_read(&lmk_cross_ns) && !READ_ONCE(lmk_victim.pid))
+		atomic64_cmpxchg(&lmk_cross_ns, 0, ktime_get_ns());
+}
+
+/*
  * The victim's memory is gone once its last mm user dropped it (exit_mmap
  * has run or is running) or no task is left in its thread group.
  */
@@ -394,6 +409,7 @@ static void lmk_kill(struct task_struct *victim, struct lmk_kill_info *info)
 		if (mm)
 			lmk_kill_mm_sharers(victim, mm);
 	}
+	info->ts_ns = ktime_get_ns();
 
 	seq = lmk_log_add(info);
 	if (mm) {
@@ -466,6 +482,7 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	/* At the OOM point the system is out of memory whatever the table says. */
 	if (row < 0 && reason == LMK_REASON_OOM && lmk_table_rows(&table))
 		row = 0;
+	lmk_note_crossing(row >= 0);
 	if (row < 0)
 		goto out;
 
@@ -481,8 +498,10 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	    time_before(jiffies, lmk_empty_until))
 		goto out;
 
+	lmk_note_crossing(true);
 	start = ktime_get_ns();
 	info.ts_ns = start;
+	info.cross_ns = atomic64_read(&lmk_cross_ns);
 	info.row = row;
 	info.min_adj = (short)table.adj[row];
 	info.minfree = table.minfree[row];
@@ -506,6 +525,8 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	}
 
 	lmk_empty_row = -1;
+	if (!info.dry_run)
+		atomic64_set(&lmk_cross_ns, 0);
 	lmk_kill(victim, &info);
 	put_task_struct(victim);
 
@@ -546,8 +567,11 @@ static unsigned long lmk_count_objects(struct shrinker *s,
 	lmk_stat_inc(LMK_STAT_COUNT_CALLS);
 	lmk_read_mem(&mem);
 	lmk_table_snapshot(&table);
-	if (lmk_find_row(&table, mem.other_free, mem.other_file) < 0)
+	if (lmk_find_row(&table, mem.other_free, mem.other_file) < 0) {
+		lmk_note_crossing(false);
 		return 0;
+	}
+	lmk_note_crossing(true);
 	lmk_stat_inc(LMK_STAT_COUNT_NEED_KILL);
 	if (READ_ONCE(lmk_victim.pid))
 		return 0;
@@ -607,6 +631,7 @@ static void lmk_poll_fn(struct work_struct *work)
 	lmk_read_mem(&mem);
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
+	lmk_note_crossing(row >= 0);
 	if (row >= 0 && !READ_ONCE(lmk_victim.pid))
 		lmk_try_kill(LMK_REASON_POLL);
 

@@ -561,6 +561,11 @@ static void lmk_log_print(struct seq_file *m, const struct lmk_kill_rec *rec)
 		   lmk_pages_to_kb(i->other_file), i->row,
 		   lmk_pages_to_kb(i->minfree), lmk_reason_names[i->reason],
 		   i->dry_run);
+	if (i->cross_ns && i->cross_ns <= i->ts_ns)
+		seq_printf(m, " reaction_us=%llu",
+			   div_u64(i->ts_ns - i->cross_ns, NSEC_PER_USEC));
+	else
+		seq_puts(m, " reaction_us=-");
 	if (i->dry_run)
 		seq_puts(m, " exit_ms=-\n");
 	else if (rec->exit_ms < 0)

@@ -244,6 +244,7 @@ static inline int kmsg_count(int fd, const char *needle)
 struct kill_entry {
 	int pid, tgid, adj, min_adj, row, dry_run;
 	long rss_kb, swap_kb, size_kb, free_kb, file_kb, minfree_kb, exit_ms;
+	long reaction_us;
 	char reason[16];
 	char comm[32];
 };
@@ -307,6 +308,8 @@ static inline int kill_log_read(struct kill_entry *e, int max)
 		kv_str(line, "comm", e[n].comm, sizeof(e[n].comm));
 		kv_str(line, "exit_ms", ex, sizeof(ex));
 		e[n].exit_ms = (ex[0] >= '0' && ex[0] <= '9') ? atol(ex) : -1;
+		kv_str(line, "reaction_us", ex, sizeof(ex));
+		e[n].reaction_us = (ex[0] >= '0' && ex[0] <= '9') ? atol(ex) : -1;
 		n++;
 	}
 	fclose(f);

@@ -116,6 +116,8 @@ TEST_F(sel, kill_log_fields_match_the_victim)
 	EXPECT_EQ(log[0].rss_kb + log[0].swap_kb, log[0].size_kb);
 	EXPECT_GT(log[0].free_kb, 0);
 
+	/* Seen crossed by the poll, then killed: a reaction time exists. */
+	EXPECT_GE(log[0].reaction_us, 0);
 	/* The exit time is filled in once the victim is gone. */
 	EXPECT_GE(log[0].exit_ms, 0);
 	EXPECT_LT(log[0].exit_ms, 1000);

@@ -105,9 +105,9 @@ TEST_F_TIMEOUT(storm, kills_in_adj_order_and_spares_foreground, 300)
 		TH_LOG("kill %d: pid %d adj %d min_adj %d row %d",
 		       i + 1, log[i].tgid, log[i].adj, log[i].min_adj,
 		       log[i].row);
-		TH_LOG("  size %ld kB free %ld kB reason %s exit %ld ms",
+		TH_LOG("  size %ld kB free %ld kB reason %s reaction %ld us exit %ld ms",
 		       log[i].size_kb, log[i].free_kb, log[i].reason,
-		       log[i].exit_ms);
+		       log[i].reaction_us, log[i].exit_ms);
 	}
 	EXPECT_EQ(0, lmk_stat("kernel_oom_events"));
 	EXPECT_EQ(4, lmk_stat("kills"));

@@ -19,7 +19,7 @@ struct table {
 };
 
 static struct table tables[2];
-static volatile bool stop;
+static bool stop;	/* __atomic accesses */
 static unsigned long writes;
 
 static void table_init(struct table *t, long u_pages, int shift,
@@ -43,7 +43,7 @@ static void *writer(void *arg)
 {
 	unsigned long i;
 
-	for (i = 0; !stop; i++) {
+	for (i = 0; !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++) {
 		const struct table *t = &tables[i & 1];
 
 		if (!lmk_param_set("minfree", t->minfree_s))
@@ -113,7 +113,7 @@ TEST_F_TIMEOUT(conc, torn_table_never_reaches_a_kill, 300)
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, writer, NULL));
 	ASSERT_EQ(0, storm_run(&s));
-	stop = true;
+	__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
 

@@ -47,7 +47,7 @@ static int sharer_fn(void *arg)
  */
 static pid_t spawn_sharers(int adj, pid_t *sharer)
 {
-	static char stack[64 * 1024] __attribute__((aligned(16)));
+	static _Alignas(16) char stack[64 * 1024];
 	pid_t pid, pids[2];
 	int pfd[2];
 
@@ -78,7 +78,7 @@ static pid_t spawn_sharers(int adj, pid_t *sharer)
 static void *thread_hog(void *arg)
 {
 	hog_alloc(16384);
-	*(volatile pid_t *)arg = gettid();
+	__atomic_store_n((pid_t *)arg, gettid(), __ATOMIC_RELEASE);
 	for (;;)
 		pause();
 	return NULL;
@@ -94,16 +94,16 @@ static pid_t spawn_orphaned_group(int adj, pid_t *tid)
 		return -1;
 	pid = fork();
 	if (!pid) {
-		static volatile pid_t t;
+		static pid_t t;
 		pthread_t th;
 
 		prctl(PR_SET_NAME, "leaderless");
 		set_oom_score_adj(getpid(), adj);
 		if (pthread_create(&th, NULL, thread_hog, (void *)&t))
 			_exit(3);
-		while (!t)
+		while (!__atomic_load_n(&t, __ATOMIC_ACQUIRE))
 			usleep(1000);
-		if (write(pfd[1], (pid_t *)&t, sizeof(pid_t)) != sizeof(pid_t))
+		if (write(pfd[1], &t, sizeof(pid_t)) != sizeof(pid_t))
 			_exit(4);
 		pthread_exit(NULL);
 	}
@@ -120,7 +120,8 @@ FIXTURE(mm) {
 
 FIXTURE_SETUP(mm)
 {
-	self->a = self->b = 0;
+	self->a = 0;
+	self->b = 0;
 	ASSERT_EQ(0, lmk_load("poll_ms=5"));
 }
 

@@ -64,7 +64,10 @@ FIXTURE(swap) {
 
 FIXTURE_SETUP(swap)
 {
-	if (lmk_run("loadmod zram >/dev/null 2>&1 && echo 64M > /sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null && swapon /dev/zram0"))
+	if (lmk_run("loadmod zram >/dev/null 2>&1") ||
+	    lmk_run("echo 64M > /sys/block/zram0/disksize") ||
+	    lmk_run("mkswap /dev/zram0 >/dev/null") ||
+	    lmk_run("swapon /dev/zram0"))
 		SKIP(return, "no zram swap in this kernel");
 	ASSERT_EQ(0, lmk_load("poll_ms=5"));
 	self->swapped = swapped_hog(900, 24576, "swapped");
@@ -87,7 +90,9 @@ FIXTURE_TEARDOWN(swap)
 		kill(self->resident, SIGKILL);
 	while (waitpid(-1, NULL, 0) > 0)
 		;
-	lmk_run("swapoff /dev/zram0 2>/dev/null; echo 1 > /sys/block/zram0/reset 2>/dev/null; rmmod zram 2>/dev/null");
+	lmk_run("swapoff /dev/zram0 2>/dev/null");
+	lmk_run("echo 1 > /sys/block/zram0/reset 2>/dev/null");
+	lmk_run("rmmod zram 2>/dev/null");
 }
 
 static int dry_run_choice(void)

@@ -47,8 +47,9 @@ static int sharer_fn(void *arg)
  */
 static pid_t spawn_sharers(int adj, pid_t *sharer)
 {
-	static _Alignas(16) char stack[64 * 1024];
+	const size_t stack_len = 64 * 1024;
 	pid_t pid, pids[2];
+	char *stack;
 	int pfd[2];
 
 	if (pipe(pfd))
@@ -59,8 +60,12 @@ static pid_t spawn_sharers(int adj, pid_t *sharer)
 		set_oom_score_adj(getpid(), adj);
 		if (!hog_alloc(16384))
 			_exit(3);
+		stack = mmap(NULL, stack_len, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (stack == MAP_FAILED)
+			_exit(5);
 		pids[0] = getpid();
-		pids[1] = clone(sharer_fn, stack + sizeof(stack),
+		pids[1] = clone(sharer_fn, stack + stack_len,
 				CLONE_VM | SIGCHLD, NULL);
 		if (write(pfd[1], pids, sizeof(pids)) != sizeof(pids))
 			_exit(4);

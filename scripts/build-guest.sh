@@ -25,3 +25,4 @@ for f in "$src"/*.sh "$src"/*.rules; do
 	cp "$f" "$out/"
 done
 chmod +x "$out"/test_* "$out"/*.sh 2>/dev/null || true
+cp "$root/examples/lmk-on-kill" "$out/"

@@ -54,7 +54,8 @@ static bool lmk_stopping;		/* exit started; stops re-arming */
 
 /**
  * struct lmk_mem - the memory state the table is compared with, in pages
- * @other_free: free pages above the allocator's reserve
+ * @other_free: free pages, including the per-CPU lists, above the
+ *              allocator's reserve
  * @other_file: file pages reclaim could drop: not shmem, not unevictable,
  *              not swap cache
  */
@@ -97,6 +98,7 @@ static void lmk_read_mem(struct lmk_mem *m)
 #ifdef CONFIG_SWAP
 	file -= global_node_page_state(NR_SWAPCACHE);
 #endif
+	free += lmk_pcp_free_pages();
 	free -= lmk_reserve_pages();
 	m->other_free = free > 0 ? free : 0;
 	m->other_file = file > 0 ? file : 0;
@@ -125,13 +127,15 @@ static void lmk_note_crossing(bool crossed)
 }
 
 /*
- * The victim's memory is gone once its last mm user dropped it (exit_mmap
- * has run or is running) or no task is left in its thread group.
+ * The victim's memory is gone once exit_mmap() has unmapped it, which it
+ * marks with MMF_OOM_SKIP, or once no task is left in its thread group.
+ * mm_users reaching zero is not enough: it drops before the unmapping, and
+ * a kill chosen in that window would find the memory not yet free.
  */
 static bool lmk_victim_exited(void)
 {
 	lockdep_assert_held(&lmk_victim_lock);
-	return !atomic_read(&lmk_victim.mm->mm_users) ||
+	return test_bit(MMF_OOM_SKIP, &lmk_victim.mm->flags) ||
 	       !pid_has_task(lmk_victim.pid, PIDTYPE_TGID);
 }
 
@@ -190,14 +194,24 @@ static void lmk_victim_wait(struct task_struct *p, struct mm_struct *mm,
 {
 	unsigned int ms = READ_ONCE(lmk_death_timeout_ms);
 
-	spin_lock(&lmk_victim_lock);
-	lmk_victim.pid = get_pid(task_tgid(p));
+	struct mm_struct *old_mm;
+	struct pid *old_pid;
+
+	/* With deficit_kills, the last victim of a pass is the one waited for. */
 	mmgrab(mm);
+	spin_lock(&lmk_victim_lock);
+	old_pid = lmk_victim.pid;
+	old_mm = lmk_victim.mm;
+	lmk_victim.pid = get_pid(task_tgid(p));
 	lmk_victim.mm = mm;
 	lmk_victim.kill_ns = kill_ns;
 	lmk_victim.seq = seq;
 	lmk_victim.deadline = jiffies + msecs_to_jiffies(ms);
 	spin_unlock(&lmk_victim_lock);
+	if (old_pid) {
+		put_pid(old_pid);
+		mmdrop(old_mm);
+	}
 }
 
 static void lmk_victim_release(void)
@@ -453,22 +467,85 @@ static unsigned long lmk_dry_run_next;	/* jiffies; under lmk_scan_mutex */
 static int lmk_empty_row = -1;		/* under lmk_scan_mutex */
 static unsigned long lmk_empty_until;	/* jiffies; under lmk_scan_mutex */
 
+/*
+ * One walk and at most one kill at @row's adj; @cross_ns is when the
+ * crossing was first seen.  Returns the victim's size in pages (at least
+ * 1), or 0 when nobody could be chosen.
+ */
+static unsigned long lmk_kill_one(const struct lmk_table *table, int row,
+				  const struct lmk_mem *mem,
+				  enum lmk_reason reason, bool dry_run,
+				  u64 cross_ns)
+{
+	struct lmk_kill_info info = {
+		.reason = reason,
+		.dry_run = dry_run,
+		.cross_ns = cross_ns,
+		.row = row,
+		.min_adj = (short)table->adj[row],
+		.minfree = table->minfree[row],
+		.other_free = mem->other_free,
+		.other_file = mem->other_file,
+	};
+	struct task_struct *victim;
+	u64 start, ns;
+
+	start = ktime_get_ns();
+	victim = lmk_select(info.min_adj, &info);
+	ns = ktime_get_ns() - start;
+	lmk_stat_inc(LMK_STAT_SCAN_WALKS);
+	lmk_stat_add(LMK_STAT_SCAN_NS_TOTAL, ns);
+	lmk_stat_max(LMK_STAT_SCAN_NS_MAX, ns);
+	if (!victim) {
+		lmk_empty_row = row;
+		lmk_empty_until = jiffies + LMK_EMPTY_ROW_BACKOFF;
+		if (READ_ONCE(lmk_debug_level) >= 2)
+			pr_info_ratelimited("row %d crossed (free %llukB file %llukB), nothing at adj >= %d\n",
+					    row,
+					    lmk_pages_to_kb(mem->other_free),
+					    lmk_pages_to_kb(mem->other_file),
+					    info.min_adj);
+		return 0;
+	}
+
+	lmk_empty_row = -1;
+	lmk_kill(victim, &info);
+	put_task_struct(victim);
+
+	if (dry_run) {
+		lmk_stat_inc(LMK_STAT_DRY_RUN);
+	} else {
+		lmk_stat_inc(LMK_STAT_KILLS);
+		lmk_stat_inc(LMK_STAT_KILLS_ROW0 + row);
+		lmk_stat_add(LMK_STAT_PAGES_FREED, info.size);
+		if (reason == LMK_REASON_POLL)
+			lmk_stat_inc(LMK_STAT_POLL_KILLS);
+		else if (reason == LMK_REASON_OOM)
+			lmk_stat_inc(LMK_STAT_OOM_KILLS);
+	}
+	return info.size ? info.size : 1;
+}
+
 /**
- * lmk_try_kill() - kill one victim if the memory state calls for it
+ * lmk_try_kill() - kill if the memory state calls for it
  * @reason: what is asking
+ *
+ * Kills the best victim at the crossed row's adj.  When deficit_kills
+ * allows and that victim alone cannot lift free memory back above the
+ * row's minfree, the next ones at the same adj follow in the same pass.
  *
  * Context: process context, may sleep.  Serialised by lmk_scan_mutex; the
  * shrinker only trylocks it so reclaimers never queue up behind a scan.
- * Return: the victim's size in pages, or 0 when nothing was killed.
+ * Return: the victims' size in pages, or 0 when nothing was killed.
  */
 static unsigned long lmk_try_kill(enum lmk_reason reason)
 {
-	struct lmk_kill_info info = { .reason = reason };
-	struct task_struct *victim;
+	unsigned long freed = 0, got, deficit;
+	unsigned int extra, max_extra;
 	struct lmk_table table;
 	struct lmk_mem mem;
-	unsigned long freed = 0;
-	u64 start, ns;
+	bool dry_run;
+	u64 cross_ns;
 	int row;
 
 	if (reason == LMK_REASON_OOM)
@@ -491,59 +568,34 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 		goto out;
 	}
 
-	info.dry_run = READ_ONCE(lmk_dry_run);
-	if (info.dry_run && time_before(jiffies, lmk_dry_run_next))
+	dry_run = READ_ONCE(lmk_dry_run);
+	if (dry_run && time_before(jiffies, lmk_dry_run_next))
 		goto out;
 	if (reason == LMK_REASON_POLL && row == lmk_empty_row &&
 	    time_before(jiffies, lmk_empty_until))
 		goto out;
 
 	lmk_note_crossing(true);
-	start = ktime_get_ns();
-	info.ts_ns = start;
-	info.cross_ns = atomic64_read(&lmk_cross_ns);
-	info.row = row;
-	info.min_adj = (short)table.adj[row];
-	info.minfree = table.minfree[row];
-	info.other_free = mem.other_free;
-	info.other_file = mem.other_file;
-	victim = lmk_select(info.min_adj, &info);
-	ns = ktime_get_ns() - start;
-	lmk_stat_inc(LMK_STAT_SCAN_WALKS);
-	lmk_stat_add(LMK_STAT_SCAN_NS_TOTAL, ns);
-	lmk_stat_max(LMK_STAT_SCAN_NS_MAX, ns);
-	if (!victim) {
-		lmk_empty_row = row;
-		lmk_empty_until = jiffies + LMK_EMPTY_ROW_BACKOFF;
-		if (READ_ONCE(lmk_debug_level) >= 2)
-			pr_info_ratelimited("row %d crossed (free %llukB file %llukB), nothing at adj >= %d\n",
-					    row,
-					    lmk_pages_to_kb(mem.other_free),
-					    lmk_pages_to_kb(mem.other_file),
-					    info.min_adj);
+	cross_ns = atomic64_read(&lmk_cross_ns);
+	freed = lmk_kill_one(&table, row, &mem, reason, dry_run, cross_ns);
+	if (!freed)
 		goto out;
-	}
-
-	lmk_empty_row = -1;
-	if (!info.dry_run)
-		atomic64_set(&lmk_cross_ns, 0);
-	lmk_kill(victim, &info);
-	put_task_struct(victim);
-
-	if (info.dry_run) {
-		lmk_stat_inc(LMK_STAT_DRY_RUN);
+	if (dry_run) {
 		lmk_dry_run_next = jiffies +
 			msecs_to_jiffies(READ_ONCE(lmk_death_timeout_ms));
+		freed = 0;
 		goto out;
 	}
-	lmk_stat_inc(LMK_STAT_KILLS);
-	lmk_stat_inc(LMK_STAT_KILLS_ROW0 + row);
-	lmk_stat_add(LMK_STAT_PAGES_FREED, info.size);
-	if (reason == LMK_REASON_POLL)
-		lmk_stat_inc(LMK_STAT_POLL_KILLS);
-	else if (reason == LMK_REASON_OOM)
-		lmk_stat_inc(LMK_STAT_OOM_KILLS);
-	freed = info.size ? info.size : 1;
+	atomic64_set(&lmk_cross_ns, 0);
+
+	deficit = lmk_row_deficit(&table, row, mem.other_free);
+	max_extra = READ_ONCE(lmk_deficit_kills);
+	for (extra = 0; extra < max_extra && freed < deficit; extra++) {
+		got = lmk_kill_one(&table, row, &mem, reason, false, cross_ns);
+		if (!got)
+			break;
+		freed += got;
+	}
 out:
 	mutex_unlock(&lmk_scan_mutex);
 	return freed;

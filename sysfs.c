@@ -309,6 +309,17 @@ LMK_UINT_PARAM(poll_ms, lmk_poll_ms, 0, 10000, lmk_poll_apply);
 MODULE_PARM_DESC(poll_ms,
 		 "early-trigger poll period near the thresholds, ms, 0 = off, 0..10000 (default 10)");
 
+/*
+ * Extra victims allowed in one pass when the first cannot free enough to
+ * lift free memory back above the crossed row's minfree (the deficit).
+ * They are chosen at the same adj, in the same order.  0 kills one
+ * process per pass, as Android did.  Range 0..5, default 0.
+ */
+static unsigned int lmk_deficit_kills;
+LMK_UINT_PARAM(deficit_kills, lmk_deficit_kills, 0, 5, NULL);
+MODULE_PARM_DESC(deficit_kills,
+		 "extra kills per pass while the deficit exceeds the victims' size, 0..5 (default 0)");
+
 /* ---- dry run, victim size ------------------------------------------------ */
 
 /*

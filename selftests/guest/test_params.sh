@@ -6,7 +6,7 @@
 # parameter as it was.
 . /tests/lib.sh
 
-ktap_plan 74
+ktap_plan 75
 lmk_load || { echo "# insmod failed"; exit 1; }
 
 # Defaults, as documented.
@@ -55,7 +55,7 @@ write $P/adj "0,58,352,705"
 snapshot()
 {
 	for f in minfree adj cost debug_level death_timeout_ms dry_run \
-		 victim_size kill_log_size poll_ms; do
+		 victim_size kill_log_size poll_ms deficit_kills; do
 		printf '%s=%s;' "$f" "$(cat $P/$f)"
 	done
 }
@@ -116,6 +116,7 @@ reject victim_size ""
 reject kill_log_size 0
 reject kill_log_size 4097
 reject poll_ms 10001
+reject deficit_kills 6
 
 # The rejection is logged with its reason.
 check "rejection reason logged" sh -c \

@@ -5,11 +5,11 @@
 # nothing: no parameter, no statistics reset, no kill log.
 . /tests/lib.sh
 
-ktap_plan 16
+ktap_plan 17
 lmk_load || { echo "# insmod failed"; exit 1; }
 nobody() { /tests/runas 65534 "$@"; }
 
-for f in minfree adj cost debug_level death_timeout_ms poll_ms dry_run \
+for f in minfree adj cost debug_level death_timeout_ms poll_ms deficit_kills dry_run \
 	 victim_size kill_log_size; do
 	before=$(cat $P/$f)
 	case $f in

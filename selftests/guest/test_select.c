@@ -186,6 +186,51 @@ TEST_F(sel, kill_log_ring_drops_oldest)
 	EXPECT_NE(NULL, strstr(head, "entries=3 dropped=1 size=2"));
 }
 
+static int deficit_pass(struct _test_data_sel *self, const char *extra,
+			struct kill_entry *log)
+{
+	int i;
+
+	lmk_param_set("deficit_kills", extra);
+	for (i = 0; i < 3; i++)
+		start(self, 800 + 50 * i, 8192, "deficit");
+	start(self, 700, 8192, "spared");
+	if (lmk_force_row(800))
+		return -1;
+	kill_log_wait(log, 8, 3, 3000);
+	lmk_param_set("minfree", "1");
+	return kill_log_read(log, 8);
+}
+
+TEST_F(sel, deficit_kills_take_several_victims_in_one_pass)
+{
+	struct kill_entry log[8];
+	int i;
+
+	/* A whole-RAM minfree leaves a deficit no single victim covers. */
+	ASSERT_EQ(3, deficit_pass(self, "2", log));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(900 - 50 * i, log[i].adj);
+		/* One pass: one memory snapshot for all three. */
+		EXPECT_EQ(log[0].free_kb, log[i].free_kb);
+		EXPECT_EQ(log[0].file_kb, log[i].file_kb);
+	}
+	EXPECT_EQ(3, lmk_stat("kills"));
+}
+
+TEST_F(sel, one_victim_per_pass_by_default)
+{
+	struct kill_entry log[8];
+	int i;
+
+	ASSERT_EQ(3, deficit_pass(self, "0", log));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(900 - 50 * i, log[i].adj);
+	/* Each pass sees the memory the previous victim gave back. */
+	EXPECT_GT(log[1].free_kb, log[0].free_kb);
+	EXPECT_GT(log[2].free_kb, log[1].free_kb);
+}
+
 TEST_F(sel, pid1_kthreads_and_unkillable_are_never_chosen)
 {
 	struct kill_entry log[8];

@@ -96,6 +96,7 @@ while read -r kver kdir; do
 
 	echo "== $kver: in-guest suite"
 	out=$build/qemu/$kver.summary
+	mkdir -p "$build/qemu"
 	selftests/qemu/run.sh -p 600 "$kver" "$build/mod/$kver/lowmemkiller.ko" \
 		"$build/payload" | tee "$out" | grep -vE "^# (ok|# )" 
 	line=$(grep -F "$kver: " "$out" | grep -E ": [0-9]+ passed, [0-9]+ failed" |

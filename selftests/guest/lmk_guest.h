@@ -165,19 +165,18 @@ static inline void *hog_alloc(long kb)
 }
 
 /**
- * hog_spawn() - fork a process that sets its adj, holds @kb of memory and
- * sleeps until killed
- * @adj:  oom_score_adj
- * @kb:   resident size to hold
- * @name: command name to take, or NULL
+ * fork_piped() - fork a child that runs @body and never returns
+ * @body: the child's work; gets the write end of a pipe to report on
+ * @arg:  passed to @body
+ * @rfd:  receives the read end
  *
- * Return: the child's pid once its memory is resident, or -1.
+ * Return: the child's pid, or -1.
  */
-static inline pid_t hog_spawn(int adj, long kb, const char *name)
+static inline pid_t fork_piped(void (*body)(int wfd, const void *arg),
+			       const void *arg, int *rfd)
 {
 	int pfd[2];
 	pid_t pid;
-	char c;
 
 	if (pipe(pfd))
 		return -1;
@@ -186,24 +185,78 @@ static inline pid_t hog_spawn(int adj, long kb, const char *name)
 		return -1;
 	if (!pid) {
 		close(pfd[0]);
-		if (name)
-			prctl(PR_SET_NAME, name);
-		if (set_oom_score_adj(getpid(), adj))
-			_exit(2);
-		if (!hog_alloc(kb))
-			_exit(3);
-		if (write(pfd[1], "r", 1) != 1)
-			_exit(4);
-		for (;;)
-			pause();
+		body(pfd[1], arg);
+		_exit(0);
 	}
 	close(pfd[1]);
-	if (read(pfd[0], &c, 1) != 1) {
-		close(pfd[0]);
-		return -1;
-	}
-	close(pfd[0]);
+	*rfd = pfd[0];
 	return pid;
+}
+
+/* Wait for one byte from a fork_piped() child; -1 if it died first. */
+static inline int wait_ready(int rfd)
+{
+	char c;
+	int ok = read(rfd, &c, 1) == 1 ? 0 : -1;
+
+	close(rfd);
+	return ok;
+}
+
+/**
+ * struct hog - a process that holds memory at a given adj until killed
+ * @adj:     oom_score_adj
+ * @kb:      resident size to hold
+ * @name:    command name to take, or NULL
+ * @pageout: push the memory out to swap once it is resident
+ */
+struct hog {
+	int adj;
+	long kb;
+	const char *name;
+	bool pageout;
+};
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+static inline void hog_body(int wfd, const void *arg)
+{
+	const struct hog *h = arg;
+	char *p;
+
+	if (h->name)
+		prctl(PR_SET_NAME, h->name);
+	if (set_oom_score_adj(getpid(), h->adj))
+		_exit(2);
+	p = hog_alloc(h->kb);
+	if (!p)
+		_exit(3);
+	if (h->pageout && madvise(p, h->kb * 1024, MADV_PAGEOUT))
+		_exit(5);
+	if (write(wfd, "r", 1) != 1)
+		_exit(4);
+	for (;;)
+		pause();
+}
+
+/* Start @h; returns its pid once its memory is in place, or -1. */
+static inline pid_t hog_start(const struct hog *h)
+{
+	int rfd;
+	pid_t pid = fork_piped(hog_body, h, &rfd);
+
+	if (pid < 0 || wait_ready(rfd))
+		return -1;
+	return pid;
+}
+
+static inline pid_t hog_spawn(int adj, long kb, const char *name)
+{
+	struct hog h = { .adj = adj, .kb = kb, .name = name };
+
+	return hog_start(&h);
 }
 
 /* /dev/kmsg positioned at its end, to read only what comes after. */

@@ -96,35 +96,29 @@ static inline void storm_reap(struct storm *s)
 }
 
 /* The grower: allocate @kb in 1 MiB steps, report, then hold it. */
+static inline void grower_body(int wfd, const void *arg)
+{
+	const struct hog *h = arg;
+	long got;
+
+	prctl(PR_SET_NAME, "grower");
+	set_oom_score_adj(getpid(), h->adj);
+	for (got = 0; got < h->kb; got += 1024) {
+		if (!hog_alloc(1024))
+			_exit(3);
+		usleep(500);
+	}
+	if (write(wfd, "d", 1) != 1)
+		_exit(4);
+	for (;;)
+		pause();
+}
+
 static inline pid_t storm_grower(int adj, long kb, int *done_fd)
 {
-	int pfd[2];
-	pid_t pid;
+	struct hog h = { .adj = adj, .kb = kb };
 
-	if (pipe(pfd))
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		long got;
-
-		close(pfd[0]);
-		prctl(PR_SET_NAME, "grower");
-		set_oom_score_adj(getpid(), adj);
-		for (got = 0; got < kb; got += 1024) {
-			if (!hog_alloc(1024))
-				_exit(3);
-			usleep(500);
-		}
-		if (write(pfd[1], "d", 1) != 1)
-			_exit(4);
-		for (;;)
-			pause();
-	}
-	close(pfd[1]);
-	*done_fd = pfd[0];
-	return pid;
+	return fork_piped(grower_body, &h, done_fd);
 }
 
 /* Replace reaping order by the kill log's order for the hogs it names. */

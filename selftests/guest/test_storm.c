@@ -52,18 +52,17 @@ static void add_hog(struct storm *s, int adj, int units)
 	s->nr_hogs++;
 }
 
-TEST_F_TIMEOUT(storm, kills_in_adj_order_and_spares_foreground, 300)
+/* Background hogs at 705..900 and the protected/foreground pair. */
+static void ladder(struct _test_data_storm *self, int *order, int *spared)
 {
 	struct storm *s = &self->s;
-	int protected, fg, bg400, order[4], i, n;
-	struct kill_entry log[64];
 
 	s->unit_kb = self->unit_kb;
-	protected = s->nr_hogs;
+	spared[0] = s->nr_hogs;
 	add_hog(s, -1000, 1);
-	fg = s->nr_hogs;
+	spared[1] = s->nr_hogs;
 	add_hog(s, 0, 1);
-	bg400 = s->nr_hogs;
+	spared[2] = s->nr_hogs;
 	add_hog(s, 400, 1);
 	order[3] = s->nr_hogs;
 	add_hog(s, 705, 1);
@@ -72,11 +71,19 @@ TEST_F_TIMEOUT(storm, kills_in_adj_order_and_spares_foreground, 300)
 	order[1] = s->nr_hogs;
 	add_hog(s, 900, 1);
 	order[0] = s->nr_hogs;
-	add_hog(s, 900, 2);		/* the tie: larger dies first */
+	add_hog(s, 900, 2);
 	s->grower_adj = 0;
-	s->grow_extra_kb = 3 * self->unit_kb / 2;
 	s->settle_s = 2;
+}
 
+TEST_F_TIMEOUT(storm, kills_in_adj_order_and_spares_foreground, 300)
+{
+	struct storm *s = &self->s;
+	int order[4], spared[3], i, n;
+	struct kill_entry log[64];
+
+	ladder(self, order, spared);
+	s->grow_extra_kb = 3 * self->unit_kb / 2;
 	ASSERT_EQ(0, storm_run(s));
 
 	for (i = 0; i < 4; i++) {
@@ -87,9 +94,8 @@ TEST_F_TIMEOUT(storm, kills_in_adj_order_and_spares_foreground, 300)
 		}
 		EXPECT_EQ(SIGKILL, s->hog[order[i]].sig);
 	}
-	EXPECT_EQ(0, s->hog[protected].dead);
-	EXPECT_EQ(0, s->hog[fg].dead);
-	EXPECT_EQ(0, s->hog[bg400].dead);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, s->hog[spared[i]].dead);
 	EXPECT_FALSE(s->grower_dead);
 	EXPECT_EQ(4, s->nr_dead);
 	EXPECT_EQ(0, s->oom_kmsg);
@@ -117,30 +123,6 @@ TEST_F_TIMEOUT(storm, kills_in_adj_order_and_spares_foreground, 300)
 	TH_LOG("stats: scan_calls %lld count_calls %lld skipped_dying %lld",
 	       lmk_stat("scan_calls"), lmk_stat("count_calls"),
 	       lmk_stat("skipped_dying"));
-}
-
-/* Background hogs at 705..900 and the protected/foreground pair. */
-static void ladder(struct _test_data_storm *self, int *order, int *spared)
-{
-	struct storm *s = &self->s;
-
-	s->unit_kb = self->unit_kb;
-	spared[0] = s->nr_hogs;
-	add_hog(s, -1000, 1);
-	spared[1] = s->nr_hogs;
-	add_hog(s, 0, 1);
-	spared[2] = s->nr_hogs;
-	add_hog(s, 400, 1);
-	order[3] = s->nr_hogs;
-	add_hog(s, 705, 1);
-	order[2] = s->nr_hogs;
-	add_hog(s, 800, 1);
-	order[1] = s->nr_hogs;
-	add_hog(s, 900, 1);
-	order[0] = s->nr_hogs;
-	add_hog(s, 900, 2);
-	s->grower_adj = 0;
-	s->settle_s = 2;
 }
 
 TEST_F_TIMEOUT(storm, shrinker_alone_still_kills_in_order, 300)

@@ -7,40 +7,6 @@
 
 #include "kselftest_harness.h"
 
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT 21
-#endif
-
-/* A hog whose memory is pushed out to swap once resident. */
-static pid_t swapped_hog(int adj, long kb, const char *name)
-{
-	int pfd[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(pfd))
-		return -1;
-	pid = fork();
-	if (!pid) {
-		char *p;
-
-		prctl(PR_SET_NAME, name);
-		set_oom_score_adj(getpid(), adj);
-		p = hog_alloc(kb);
-		if (!p || madvise(p, kb * 1024, MADV_PAGEOUT))
-			_exit(3);
-		if (write(pfd[1], "r", 1) != 1)
-			_exit(4);
-		for (;;)
-			pause();
-	}
-	close(pfd[1]);
-	if (read(pfd[0], &c, 1) != 1)
-		pid = -1;
-	close(pfd[0]);
-	return pid;
-}
-
 static long status_kb(pid_t pid, const char *key)
 {
 	char path[64], line[128];
@@ -70,7 +36,9 @@ FIXTURE_SETUP(swap)
 	    lmk_run("swapon /dev/zram0"))
 		SKIP(return, "no zram swap in this kernel");
 	ASSERT_EQ(0, lmk_load("poll_ms=5"));
-	self->swapped = swapped_hog(900, 24576, "swapped");
+	self->swapped = hog_start(&(struct hog){ .adj = 900, .kb = 24576,
+						 .name = "swapped",
+						 .pageout = true });
 	self->resident = hog_spawn(900, 12288, "resident");
 	ASSERT_GT(self->swapped, 0);
 	ASSERT_GT(self->resident, 0);

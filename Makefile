@@ -8,6 +8,8 @@
 #   make check          every test, on every installed Debian kernel
 #   make unit           host unit tests of the policy only
 #   make install        modules_install into updates/ for KERNELRELEASE
+#   make dkms-install   register with DKMS, build and install for KERNELRELEASE
+#   make dkms-remove    unregister from DKMS, every kernel
 #   make clean
 #
 KERNELRELEASE ?= $(shell uname -r)
@@ -17,6 +19,12 @@ BUILD := $(CURDIR)/build
 # The demo's kernel: the newest installed non-RT Debian 6.12 kernel.
 DEMO_KERNEL ?= $(shell selftests/qemu/kernels.sh 6.12 2>/dev/null | grep -v -- -rt- | tail -1 | cut -d' ' -f1)
 DEMO_MEM ?= 256
+# DKMS: the version is MODULE_VERSION, from internal.h.
+LMK_VERSION := $(shell sed -n 's/^.define LMK_VERSION[^"]*"\([^"]*\)".*/\1/p' $(SRC)/internal.h)
+# Where dkms-install stages the sources; dkms finds them there.
+DKMS_SRC ?= /usr/src/lowmemkiller-$(LMK_VERSION)
+DKMS_FILES := Kbuild Makefile dkms.conf \
+	$(filter-out %.mod.c lmk_config.h,$(notdir $(wildcard $(SRC)/*.c $(SRC)/*.h)))
 
 all: modules
 
@@ -49,6 +57,23 @@ modules: kdir-check lmk_config.h
 install: modules
 	$(MAKE) -C $(KDIR) M=$(SRC) INSTALL_MOD_DIR=updates modules_install
 
+# The sources DKMS builds from, without build products.
+dkms-src:
+	@[ -n "$(LMK_VERSION)" ] || { echo "error: no LMK_VERSION in internal.h" >&2; exit 1; }
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)/scripts
+	cd $(SRC) && cp $(DKMS_FILES) $(DKMS_SRC)/
+	cp $(SRC)/scripts/conftest.sh $(DKMS_SRC)/scripts/
+
+dkms-install: dkms-src
+	dkms status lowmemkiller/$(LMK_VERSION) | grep -q . || \
+		dkms add lowmemkiller/$(LMK_VERSION)
+	dkms install lowmemkiller/$(LMK_VERSION) -k $(KERNELRELEASE)
+
+dkms-remove:
+	-dkms remove lowmemkiller/$(LMK_VERSION) --all
+	rm -rf $(DKMS_SRC)
+
 deps:
 	sh scripts/deps.sh
 
@@ -70,4 +95,5 @@ clean:
 	-[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C $(KDIR) M=$(SRC) clean
 	rm -rf lmk_config.h .lmk_kdir $(BUILD)
 
-.PHONY: all kdir-check modules install deps unit check demo clean
+.PHONY: all kdir-check modules install dkms-src dkms-install dkms-remove \
+	deps unit check demo clean

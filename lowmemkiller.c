@@ -181,9 +181,9 @@ static bool lmk_victim_busy(void)
 		lmk_stat_inc(LMK_STAT_DEATH_TIMEOUTS);
 		pr_warn("pid %d did not exit within %u ms, next kill allowed\n",
 			pid_nr(pid), READ_ONCE(lmk_death_timeout_ms));
-	} else {
-		lmk_log_set_exit(seq, exit_ms);
+		exit_ms = LMK_EXIT_TIMEOUT;
 	}
+	lmk_log_set_exit(seq, exit_ms);
 	put_pid(pid);
 	mmdrop(mm);
 	return false;

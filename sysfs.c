@@ -511,8 +511,11 @@ static void lmk_stats_build(void)
  * struct lmk_kill_rec - one kill log entry
  * @info:     the decision
  * @seq:      position in the log since load (0 = unused slot)
- * @exit_ms:  time the victim took to release its memory, -1 while unknown
+ * @exit_ms:  time the victim took to release its memory, -1 while unknown,
+ *            LMK_EXIT_TIMEOUT if death_timeout_ms passed first
  */
+#define LMK_EXIT_TIMEOUT	(-2)
+
 struct lmk_kill_rec {
 	struct lmk_kill_info info;
 	u64 seq;
@@ -579,6 +582,8 @@ static void lmk_log_print(struct seq_file *m, const struct lmk_kill_rec *rec)
 		seq_puts(m, " reaction_us=-");
 	if (i->dry_run)
 		seq_puts(m, " exit_ms=-\n");
+	else if (rec->exit_ms == LMK_EXIT_TIMEOUT)
+		seq_puts(m, " exit_ms=timeout\n");
 	else if (rec->exit_ms < 0)
 		seq_puts(m, " exit_ms=pending\n");
 	else

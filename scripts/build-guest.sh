@@ -24,5 +24,6 @@ for f in "$src"/*.sh "$src"/*.rules; do
 	[ -e "$f" ] || continue
 	cp "$f" "$out/"
 done
+cp -r "$root/examples/modprobe.d" "$root/tools/lmkstat" "$out/"
 chmod +x "$out"/test_* "$out"/*.sh 2>/dev/null || true
 cp "$root/examples/lmk-on-kill" "$out/"

@@ -112,18 +112,39 @@ static void lmk_table_snapshot(struct lmk_table *t)
 }
 
 /*
- * When the killer first saw a row crossed with no victim still dying, in
- * ktime_get_ns(); 0 when not crossed.  A kill's reaction time is measured
- * from here.  Every path that reads the memory state updates it.
+ * When the killer first saw the current row crossed, with no victim still
+ * dying: (ktime_get_ns() << 4) | (row + 1), or 0.  A kill's reaction time
+ * is measured from here.  Every path that reads the memory state updates
+ * it; a change of row, a kill or a walk that finds nobody starts over.
  */
-static atomic64_t lmk_cross_ns = ATOMIC64_INIT(0);
+static atomic64_t lmk_cross = ATOMIC64_INIT(0);
 
-static void lmk_note_crossing(bool crossed)
+#define LMK_CROSS_ROW_BITS	4
+
+static void lmk_note_crossing(int row)
 {
-	if (!crossed)
-		atomic64_set(&lmk_cross_ns, 0);
-	else if (!atomic64_read(&lmk_cross_ns) && !READ_ONCE(lmk_victim.pid))
-		atomic64_cmpxchg(&lmk_cross_ns, 0, ktime_get_ns());
+	s64 old = atomic64_read(&lmk_cross);
+
+	if (row < 0) {
+		if (old)
+			atomic64_set(&lmk_cross, 0);
+		return;
+	}
+	if ((old & ((1 << LMK_CROSS_ROW_BITS) - 1)) == row + 1 ||
+	    READ_ONCE(lmk_victim.pid))
+		return;
+	atomic64_cmpxchg(&lmk_cross, old,
+			 (ktime_get_ns() << LMK_CROSS_ROW_BITS) | (row + 1));
+}
+
+/* When @row was first seen crossed, in ktime_get_ns(), or 0. */
+static u64 lmk_crossed_since(int row)
+{
+	s64 v = atomic64_read(&lmk_cross);
+
+	if ((v & ((1 << LMK_CROSS_ROW_BITS) - 1)) != row + 1)
+		return 0;
+	return (u64)v >> LMK_CROSS_ROW_BITS;
 }
 
 /*
@@ -497,6 +518,7 @@ static unsigned long lmk_kill_one(const struct lmk_table *table, int row,
 	lmk_stat_add(LMK_STAT_SCAN_NS_TOTAL, ns);
 	lmk_stat_max(LMK_STAT_SCAN_NS_MAX, ns);
 	if (!victim) {
+		atomic64_set(&lmk_cross, 0);
 		lmk_empty_row = row;
 		lmk_empty_until = jiffies + LMK_EMPTY_ROW_BACKOFF;
 		if (READ_ONCE(lmk_debug_level) >= 2)
@@ -559,7 +581,7 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	/* At the OOM point the system is out of memory whatever the table says. */
 	if (row < 0 && reason == LMK_REASON_OOM && lmk_table_rows(&table))
 		row = 0;
-	lmk_note_crossing(row >= 0);
+	lmk_note_crossing(row);
 	if (row < 0)
 		goto out;
 
@@ -575,8 +597,8 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	    time_before(jiffies, lmk_empty_until))
 		goto out;
 
-	lmk_note_crossing(true);
-	cross_ns = atomic64_read(&lmk_cross_ns);
+	lmk_note_crossing(row);
+	cross_ns = lmk_crossed_since(row);
 	freed = lmk_kill_one(&table, row, &mem, reason, dry_run, cross_ns);
 	if (!freed)
 		goto out;
@@ -586,7 +608,7 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 		freed = 0;
 		goto out;
 	}
-	atomic64_set(&lmk_cross_ns, 0);
+	atomic64_set(&lmk_cross, 0);
 
 	deficit = lmk_row_deficit(&table, row, mem.other_free);
 	max_extra = READ_ONCE(lmk_deficit_kills);
@@ -615,15 +637,15 @@ static unsigned long lmk_count_objects(struct shrinker *s,
 	struct lmk_table table;
 	struct lmk_mem mem;
 	unsigned long anon;
+	int row;
 
 	lmk_stat_inc(LMK_STAT_COUNT_CALLS);
 	lmk_read_mem(&mem);
 	lmk_table_snapshot(&table);
-	if (lmk_find_row(&table, mem.other_free, mem.other_file) < 0) {
-		lmk_note_crossing(false);
+	row = lmk_find_row(&table, mem.other_free, mem.other_file);
+	lmk_note_crossing(row);
+	if (row < 0)
 		return 0;
-	}
-	lmk_note_crossing(true);
 	lmk_stat_inc(LMK_STAT_COUNT_NEED_KILL);
 	if (READ_ONCE(lmk_victim.pid))
 		return 0;
@@ -683,7 +705,7 @@ static void lmk_poll_fn(struct work_struct *work)
 	lmk_read_mem(&mem);
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
-	lmk_note_crossing(row >= 0);
+	lmk_note_crossing(row);
 	if (row >= 0 && !READ_ONCE(lmk_victim.pid))
 		lmk_try_kill(LMK_REASON_POLL);
 

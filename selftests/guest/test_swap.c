@@ -30,15 +30,17 @@ FIXTURE(swap) {
 
 FIXTURE_SETUP(swap)
 {
+	const struct hog swapped = {
+		.adj = 900, .kb = 24576, .name = "swapped", .pageout = true,
+	};
+
 	if (lmk_run("loadmod zram >/dev/null 2>&1") ||
 	    lmk_run("echo 64M > /sys/block/zram0/disksize") ||
 	    lmk_run("mkswap /dev/zram0 >/dev/null") ||
 	    lmk_run("swapon /dev/zram0"))
 		SKIP(return, "no zram swap in this kernel");
 	ASSERT_EQ(0, lmk_load("poll_ms=5"));
-	self->swapped = hog_start(&(struct hog){ .adj = 900, .kb = 24576,
-						 .name = "swapped",
-						 .pageout = true });
+	self->swapped = hog_start(&swapped);
 	self->resident = hog_spawn(900, 12288, "resident");
 	ASSERT_GT(self->swapped, 0);
 	ASSERT_GT(self->resident, 0);

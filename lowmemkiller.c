@@ -688,9 +688,9 @@ static void lmk_watch_fn(struct work_struct *work)
  * The early trigger.  Reclaim, and so the shrinker, only runs near the low
  * watermark; with little page cache that is far below a minfree of tens of
  * MiB.  A poll of the same O(1) state acts when a row is crossed.  It runs
- * every poll_ms while free memory is within twice the top row, and ten
- * times less often otherwise, so an idle system with plenty of memory
- * wakes up rarely.
+ * every poll_ms while free and file pages are both within twice the top
+ * row, and ten times less often otherwise, so an idle system with plenty
+ * of memory wakes up rarely.
  */
 static void lmk_poll_fn(struct work_struct *work)
 {
@@ -709,8 +709,9 @@ static void lmk_poll_fn(struct work_struct *work)
 	if (row >= 0 && !READ_ONCE(lmk_victim.pid))
 		lmk_try_kill(LMK_REASON_POLL);
 
+	/* A row needs both below it: either one well above keeps us idle. */
 	top = table.minfree[lmk_table_rows(&table) - 1];
-	if (mem.other_free > 2 * top && mem.other_file > 2 * top)
+	if (mem.other_free > 2 * top || mem.other_file > 2 * top)
 		ms *= 10;
 	queue_delayed_work(lmk_wq, &lmk_poll_work, msecs_to_jiffies(ms));
 }

@@ -293,8 +293,8 @@ MODULE_PARM_DESC(death_timeout_ms,
 		 "longest wait for a victim to exit before the next kill, ms, 10..60000 (default 1000)");
 
 /*
- * Period of the early-trigger poll while free memory is within twice the
- * top minfree row (ten times longer above that).  0 disables the poll and
+ * Period of the early-trigger poll while free and file pages are both
+ * within twice the top minfree row (ten times longer otherwise).  0 disables the poll and
  * leaves the shrinker and the OOM notifier as the only triggers.  Range
  * 0..10000, default 10.
  */

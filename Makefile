@@ -6,6 +6,8 @@
 #   make deps           install build and test dependencies (Debian, apt)
 #   make demo           boot a Debian kernel in QEMU, run a memory storm
 #   make check          every test, on every installed Debian kernel
+#   make bench          lowmemkiller against the kernel OOM killer and earlyoom
+#                       in QEMU, per kernel (KERNELS=...); bench/results/
 #   make unit           host unit tests of the policy only
 #   make install        modules_install into updates/ for KERNELRELEASE
 #   make dkms-install   register with DKMS, build and install for KERNELRELEASE
@@ -91,9 +93,12 @@ demo: deps
 	selftests/qemu/run.sh -M demo -m $(DEMO_MEM) $(DEMO_KERNEL) \
 		$(BUILD)/mod/$(DEMO_KERNEL)/lowmemkiller.ko $(BUILD)/payload
 
+bench: deps
+	KERNELS="$(KERNELS)" bash bench/run-bench.sh
+
 clean:
 	-[ -f "$(KDIR)/Makefile" ] && $(MAKE) -C $(KDIR) M=$(SRC) clean
 	rm -rf lmk_config.h .lmk_kdir $(BUILD)
 
 .PHONY: all kdir-check modules install dkms-src dkms-install dkms-remove \
-	deps unit check demo clean
+	deps unit check demo bench clean

@@ -27,6 +27,15 @@ busybox-static
 sparse
 dkms
 python3-sphinx
+bc
+bison
+flex
+libelf-dev
+libssl-dev
+e2fsprogs
+earlyoom
+stress-ng
+gnuplot-nox
 $*
 "
 

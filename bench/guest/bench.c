@@ -1,0 +1,1841 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The benchmark driver, run in the guest by bench.sh.
+ *
+ *   bench run SCENARIO MODE [-e FIFO]
+ *	one scenario under the killer of MODE (oom, earlyoom or lmk); with
+ *	-e, earlyoom's output is read from FIFO to time its kills
+ *   bench scaling N[,N...]
+ *	the module's walk cost at N processes, then the cost of
+ *	count_objects and of a poll tick, with the module loaded
+ *   bench spawn N ADJ_LO ADJ_HI KB
+ *	(internal) fork N sleepers of KB private memory each, write their
+ *	pids to stdout and exit, leaving them to the driver
+ *
+ * A run keeps a table of every process it starts (adj, size, what a kill
+ * of it gives back), samples /proc/meminfo every 10 ms, reads the kernel
+ * log, reaps its children as they die and, at the end, prints one BENCH
+ * line of key=value pairs, the memory time series (BENCHTS lines) and the
+ * kills (BENCHKILL lines).  bench/README.md defines every field.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <grp.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+
+#include "lmk_guest.h"
+
+#define MAX_PROCS	6000
+#define MAX_DEATHS	8192
+#define MAX_EVENTS	8192
+#define MAX_SAMPLES	9000		/* 90 s at 10 ms */
+#define SAMPLE_MS	10
+#define RUN_LIMIT_S	45.0		/* the longest a run may take */
+#define WORKSET		"/mnt/data/workset"
+#define STRESS_NG	"/mnt/bin/stress-ng"
+
+#define MB		1024L		/* in kB */
+
+enum role {
+	ROLE_BG,		/* background, adj > 0 */
+	ROLE_FG,		/* foreground or protected, adj <= 0 */
+	ROLE_GROWER,		/* the foreground that needs memory */
+	ROLE_READER,		/* the foreground whose work is measured */
+	ROLE_CROWD,		/* one of the many small sleepers */
+	ROLE_STRESS,		/* stress-ng's main process */
+};
+
+/**
+ * struct proc - a process the run started
+ * @pid:     its pid
+ * @adj:     its oom_score_adj
+ * @role:    what it is for
+ * @comm:    its command name
+ * @size_kb: resident size once ready, as a killer ranks it (VmRSS)
+ * @gain_kb: what killing it gives back: its private anonymous memory
+ * @t_start: when it was ready, seconds from the run's start
+ */
+struct proc {
+	pid_t pid;
+	int adj;
+	enum role role;
+	char comm[16];
+	long size_kb;
+	long gain_kb;
+	double t_start;
+};
+
+struct death {
+	pid_t pid;
+	int status;
+	double t;
+};
+
+/**
+ * struct kill_ev - a kill as the killer itself reported it
+ * @t:       when, seconds from the run's start
+ * @pid:     the victim (thread group id)
+ * @adj:     its oom_score_adj if known, else INT_MIN
+ * @size_kb: its size as reported, or -1
+ * @comm:    its command name
+ * @src:     lmk (kill log), kernel ("Killed process"), earlyoom
+ * @reaction_us, @exit_ms: from the kill log, -1 if absent
+ */
+struct kill_ev {
+	double t;
+	pid_t pid;
+	int adj;
+	long size_kb;
+	char comm[16];
+	const char *src;
+	long reaction_us;
+	long exit_ms;
+};
+
+struct sample {
+	float t;
+	int free_kb;
+	int file_kb;
+	int avail_kb;
+};
+
+/*
+ * State shared with the foreground processes (MAP_SHARED), times in us of
+ * run time; every access goes through LOAD() and STORE().
+ */
+struct shared {
+	long grower_kb;
+	long grower_done;	/* when the grower finished, or 0 */
+	long passes;
+	long last_pass;
+	long max_gap;
+	int stop;
+};
+
+#define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
+static struct proc procs[MAX_PROCS];
+static int nr_procs;
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct death deaths[MAX_DEATHS];	/* under lock */
+static int nr_deaths;
+static struct kill_ev events[MAX_EVENTS];	/* under lock */
+static int nr_events;
+static int oom_invoked;				/* under lock */
+static int kmsg_lost;				/* under lock */
+static double kmsg_offset;			/* printk clock to run time */
+static bool kmsg_synced;
+static int stress_restarts;			/* under lock */
+static char stress_metrics[256];		/* under lock */
+static bool earlyoom_ready;			/* under lock */
+
+static struct sample samples[MAX_SAMPLES];
+static int nr_samples;
+static long min_avail_kb = LONG_MAX;
+static bool sampling;			/* count the minimum (LOAD, STORE) */
+static bool stopping;			/* threads end (LOAD, STORE) */
+
+static double t0;			/* CLOCK_MONOTONIC at the run's start */
+static struct shared *sh;
+static const char *scenario, *mode;
+
+static double run_t(void)
+{
+	return now_s() - t0;
+}
+
+static long run_us(void)
+{
+	return (long)(1e6 * run_t());
+}
+
+static void kill_children(void);
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	kill_children();
+	va_start(ap, fmt);
+	printf("BENCHERR ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+	exit(1);
+}
+
+/* SIGKILL every child of the driver: direct, or inherited as subreaper. */
+static void kill_children(void)
+{
+	char path[64], buf[512], *p;
+	struct dirent *d;
+	pid_t self = getpid();
+	DIR *dir;
+	int fd, ppid;
+	ssize_t n;
+
+	dir = opendir("/proc");
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (!isdigit((unsigned char)d->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", atoi(d->d_name));
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == self)
+			kill(atoi(d->d_name), SIGKILL);
+	}
+	closedir(dir);
+}
+
+/* ---- /proc readers ------------------------------------------------------ */
+
+struct meminfo {
+	long free_kb, avail_kb, file_kb;
+};
+
+static int meminfo_fd = -1;
+
+static void meminfo_read(struct meminfo *m)
+{
+	char buf[4096], *p;
+	long af = 0, inf = 0;
+	ssize_t n;
+
+	if (meminfo_fd < 0)
+		meminfo_fd = open("/proc/meminfo", O_RDONLY);
+	n = pread(meminfo_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0) {
+		m->free_kb = -1;
+		m->avail_kb = -1;
+		m->file_kb = -1;
+		return;
+	}
+	buf[n] = '\0';
+	m->free_kb = -1;
+	m->avail_kb = -1;
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (!strncmp(p, "MemFree:", 8))
+			m->free_kb = atol(p + 8);
+		else if (!strncmp(p, "MemAvailable:", 13))
+			m->avail_kb = atol(p + 13);
+		else if (!strncmp(p, "Active(file):", 13))
+			af = atol(p + 13);
+		else if (!strncmp(p, "Inactive(file):", 15))
+			inf = atol(p + 15);
+	}
+	m->file_kb = af + inf;
+}
+
+/* A "Key:   123 kB" field of /proc/PID/status, or -1. */
+static long status_kb(pid_t pid, const char *key)
+{
+	char path[64], line[128];
+	size_t klen = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			v = atol(line + klen + 1);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* "full total=" (or "some total=") of /proc/pressure/memory, in us. */
+static long long psi_total_us(const char *which)
+{
+	char buf[512], *p;
+	int fd = open("/proc/pressure/memory", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, which);
+	if (!p)
+		return -1;
+	p = strstr(p, "total=");
+	return p ? atoll(p + 6) : -1;
+}
+
+/* ---- the process table -------------------------------------------------- */
+
+static struct proc *proc_find(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
+static struct proc *proc_add(pid_t pid, int adj, enum role role,
+			     const char *comm)
+{
+	struct proc *p;
+
+	if (nr_procs >= MAX_PROCS)
+		die("process table full");
+	p = &procs[nr_procs++];
+	p->pid = pid;
+	p->adj = adj;
+	p->role = role;
+	snprintf(p->comm, sizeof(p->comm), "%s", comm);
+	p->size_kb = status_kb(pid, "VmRSS");
+	p->gain_kb = status_kb(pid, "RssAnon");
+	p->t_start = run_t();
+	return p;
+}
+
+/* When @pid died, or -1; its wait status in @status. */
+static double death_of(pid_t pid, int *status)
+{
+	double t = -1;
+	int i;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nr_deaths; i++)
+		if (deaths[i].pid == pid) {
+			t = deaths[i].t;
+			if (status)
+				*status = deaths[i].status;
+			break;
+		}
+	pthread_mutex_unlock(&lock);
+	return t;
+}
+
+/* ---- threads: sampler, reaper, kernel log, line readers ---------------- */
+
+/* stress-ng's processes come and go: their adj, seen every 100 ms */
+#define MAX_SEEN	1024
+static struct {
+	pid_t pid;
+	int adj;
+} seen[MAX_SEEN];
+static int nr_seen;
+static bool watch_stress;		/* LOAD, STORE */
+
+static void stress_scan(void)
+{
+	char path[64], buf[64];
+	struct dirent *d;
+	DIR *dir;
+	pid_t pid;
+	int i;
+
+	dir = opendir("/proc");
+	if (!dir)
+		return;
+	while ((d = readdir(dir)) && nr_seen < MAX_SEEN) {
+		pid = atoi(d->d_name);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		if (lmk_read_file(path, buf, sizeof(buf)) ||
+		    strncmp(buf, "stress-ng", 9))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+		if (lmk_read_file(path, buf, sizeof(buf)))
+			continue;
+		pthread_mutex_lock(&lock);
+		for (i = 0; i < nr_seen && seen[i].pid != pid; i++)
+			;
+		seen[i].pid = pid;
+		seen[i].adj = atoi(buf);
+		if (i == nr_seen)
+			nr_seen++;
+		pthread_mutex_unlock(&lock);
+	}
+	closedir(dir);
+}
+
+static int seen_adj(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < nr_seen; i++)
+		if (seen[i].pid == pid)
+			return seen[i].adj;
+	return INT_MIN;
+}
+
+static void *sampler_fn(void *arg)
+{
+	struct timespec next;
+	struct meminfo m;
+	unsigned long tick = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	while (!LOAD(stopping)) {
+		if (LOAD(watch_stress) && !(tick++ % 10))
+			stress_scan();
+		meminfo_read(&m);
+		if (LOAD(sampling) && m.avail_kb >= 0 && m.avail_kb < min_avail_kb)
+			min_avail_kb = m.avail_kb;
+		if (nr_samples < MAX_SAMPLES) {
+			struct sample *s = &samples[nr_samples];
+
+			s->t = run_t();
+			s->free_kb = m.free_kb;
+			s->file_kb = m.file_kb;
+			s->avail_kb = m.avail_kb;
+			nr_samples++;
+		}
+		next.tv_nsec += SAMPLE_MS * 1000000L;
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_nsec -= 1000000000L;
+			next.tv_sec++;
+		}
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+	}
+	return NULL;
+}
+
+static void *reaper_fn(void *arg)
+{
+	int status;
+	pid_t pid;
+
+	while (!LOAD(stopping)) {
+		pid = waitpid(-1, &status, __WALL);
+		if (pid < 0) {
+			usleep(2000);
+			continue;
+		}
+		pthread_mutex_lock(&lock);
+		if (nr_deaths < MAX_DEATHS) {
+			deaths[nr_deaths].pid = pid;
+			deaths[nr_deaths].status = status;
+			deaths[nr_deaths].t = run_t();
+			nr_deaths++;
+		}
+		pthread_mutex_unlock(&lock);
+	}
+	return NULL;
+}
+
+static void event_add(double t, pid_t pid, int adj, long size_kb,
+		      const char *comm, const char *src)
+{
+	struct kill_ev *e;
+
+	pthread_mutex_lock(&lock);
+	if (nr_events < MAX_EVENTS) {
+		e = &events[nr_events++];
+		e->t = t;
+		e->pid = pid;
+		e->adj = adj;
+		e->size_kb = size_kb;
+		snprintf(e->comm, sizeof(e->comm), "%s", comm ? comm : "?");
+		e->src = src;
+		e->reaction_us = -1;
+		e->exit_ms = -1;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+static int kmsg_fd = -1;
+static double kmsg_sync_t;
+
+/*
+ * One /dev/kmsg record: "prio,seq,usec,flags;text".  The printk clock is
+ * not CLOCK_MONOTONIC; a marker written at a known time gives the offset.
+ */
+static void kmsg_record(char *rec)
+{
+	char *text = strchr(rec, ';'), *p, comm[16] = "?";
+	unsigned long long us;
+	int adj = INT_MIN;
+	pid_t pid;
+	double t;
+
+	if (!text || sscanf(rec, "%*d,%*u,%llu", &us) != 1)
+		return;
+	text++;
+	t = us / 1e6;
+	if (strstr(text, "bench-sync")) {
+		kmsg_offset = kmsg_sync_t - t;
+		kmsg_synced = true;
+		return;
+	}
+	if (strstr(text, "invoked oom-killer")) {
+		pthread_mutex_lock(&lock);
+		oom_invoked++;
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	p = strstr(text, "Killed process ");
+	if (!p)
+		return;
+	pid = atoi(p + 15);
+	p = strchr(p, '(');
+	if (p)
+		sscanf(p + 1, "%15[^)]", comm);
+	p = strstr(text, "oom_score_adj:");
+	if (p)
+		adj = atoi(p + 14);
+	event_add(t + kmsg_offset, pid, adj, -1, comm, "kernel");
+}
+
+static void *kmsg_fn(void *arg)
+{
+	char rec[8192];
+	ssize_t n;
+
+	while (!LOAD(stopping)) {
+		struct pollfd pfd = { .fd = kmsg_fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		for (;;) {
+			n = read(kmsg_fd, rec, sizeof(rec) - 1);
+			if (n < 0 && errno == EPIPE) {
+				pthread_mutex_lock(&lock);
+				kmsg_lost++;
+				pthread_mutex_unlock(&lock);
+				continue;
+			}
+			if (n <= 0)
+				break;
+			rec[n] = '\0';
+			kmsg_record(rec);
+		}
+	}
+	return NULL;
+}
+
+static void kmsg_start(pthread_t *th)
+{
+	int fd;
+
+	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg_fd < 0)
+		die("cannot open /dev/kmsg: %s", strerror(errno));
+	lseek(kmsg_fd, 0, SEEK_END);
+	pthread_create(th, NULL, kmsg_fn, NULL);
+	fd = open("/dev/kmsg", O_WRONLY);
+	if (fd >= 0) {
+		kmsg_sync_t = run_t();
+		if (write(fd, "bench-sync\n", 11) < 0)
+			kmsg_sync_t = 0;
+		close(fd);
+	}
+}
+
+/* earlyoom: "sending SIGKILL to process 123 uid 0 "name": ..." */
+static void earlyoom_line(char *line)
+{
+	char comm[16] = "?", *p;
+	pid_t pid;
+
+	p = strstr(line, "sending SIG");
+	if (!p || !strstr(p, "to process ")) {
+		/* its banner, and what it could not do; not its reports */
+		if (!earlyoom_ready || strstr(line, "Could not") ||
+		    strstr(line, "rror"))
+			printf("# earlyoom: %s", line);
+		pthread_mutex_lock(&lock);
+		if (strstr(line, "SIGKILL when"))
+			earlyoom_ready = true;
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	pid = atoi(strstr(p, "to process ") + 11);
+	p = strchr(p, '"');
+	if (p)
+		sscanf(p + 1, "%15[^\"]", comm);
+	event_add(run_t(), pid, INT_MIN, -1, comm, "earlyoom");
+}
+
+/* stress-ng -v: count its "restarting again" lines, keep its metrics. */
+static void stress_line(char *line)
+{
+	pthread_mutex_lock(&lock);
+	if (strstr(line, "restarting again"))
+		stress_restarts++;
+	else if (strstr(line, "metrc:") && strstr(line, " vm "))
+		snprintf(stress_metrics, sizeof(stress_metrics), "%s", line);
+	pthread_mutex_unlock(&lock);
+}
+
+struct line_reader {
+	int fd;
+	void (*fn)(char *line);
+	pthread_t th;
+};
+
+static void *line_reader_fn(void *arg)
+{
+	struct line_reader *lr = arg;
+	char buf[4096], line[1024];
+	size_t len = 0;
+	ssize_t n, i;
+
+	while ((n = read(lr->fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (len < sizeof(line) - 2)
+				line[len++] = buf[i];
+			if (buf[i] != '\n')
+				continue;
+			line[len] = '\0';
+			lr->fn(line);
+			len = 0;
+		}
+	}
+	return NULL;
+}
+
+static void line_reader_start(struct line_reader *lr, int fd,
+			      void (*fn)(char *line))
+{
+	lr->fd = fd;
+	lr->fn = fn;
+	pthread_create(&lr->th, NULL, line_reader_fn, lr);
+}
+
+/* ---- the processes ------------------------------------------------------ */
+
+static void ready(int fd)
+{
+	if (write(fd, "r", 1) != 1)
+		_exit(4);
+	close(fd);
+}
+
+/* Fork; the child runs @fn(@arg, ready fd).  Returns once it is ready. */
+static pid_t spawn(void (*fn)(void *arg, int fd), void *arg)
+{
+	int pfd[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(pfd))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid) {
+		close(pfd[0]);
+		fn(arg, pfd[1]);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &c, 1) != 1)
+		pid = -pid;	/* died before it was ready */
+	close(pfd[0]);
+	return pid;
+}
+
+static void become(const char *comm, int adj)
+{
+	prctl(PR_SET_NAME, comm);
+	if (set_oom_score_adj(getpid(), adj))
+		_exit(2);
+}
+
+struct hog_cfg {
+	const char *comm;
+	int adj;
+	long kb;		/* private */
+	int shm_fd;		/* map and touch this shared memory, or -1 */
+	long shm_kb;
+	bool shm_write;		/* the first to touch it fills it */
+};
+
+static void touch_shared(int fd, long kb, bool write_it)
+{
+	long off, sum = 0;
+	char *p;
+
+	p = mmap(NULL, kb * 1024, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		_exit(5);
+	for (off = 0; off < kb * 1024; off += 4096) {
+		if (write_it)
+			p[off] = 1;
+		else
+			sum += LOAD(p[off]);
+	}
+	(void)sum;
+}
+
+static void hog_fn(void *arg, int fd)
+{
+	const struct hog_cfg *c = arg;
+
+	become(c->comm, c->adj);
+	if (c->kb && !hog_alloc(c->kb))
+		_exit(3);
+	if (c->shm_fd >= 0)
+		touch_shared(c->shm_fd, c->shm_kb, c->shm_write);
+	ready(fd);
+	for (;;)
+		pause();
+}
+
+static struct proc *hog(const char *comm, int adj, long kb)
+{
+	struct hog_cfg c = { comm, adj, kb, -1, 0, false };
+	pid_t pid = spawn(hog_fn, &c);
+
+	/* one killed before it was ready is still one of the run's */
+	return proc_add(abs(pid), adj, adj > 0 ? ROLE_BG : ROLE_FG, comm);
+}
+
+struct reader_cfg {
+	long anon_kb;		/* private memory touched every pass */
+	long file_kb;		/* bytes of the working set read every pass */
+	long sleep_us;		/* pause between passes */
+	int shm_fd;		/* shared memory mapped once, or -1 */
+	long shm_kb;
+};
+
+/*
+ * The foreground app: passes over its working set, each one timed.  Its
+ * useful work is the number of passes; its worst stall the longest gap
+ * between the ends of two passes (or from the start to the first).
+ */
+static void reader_fn(void *arg, int rfd)
+{
+	const struct reader_cfg *c = arg;
+	static char buf[1 << 20];
+	char *anon = NULL;
+	long off, got, sum = 0, t, last;
+	int fd = -1;
+
+	become("fg_reader", 0);
+	if (c->anon_kb) {
+		anon = hog_alloc(c->anon_kb);
+		if (!anon)
+			_exit(3);
+	}
+	if (c->shm_fd >= 0)
+		touch_shared(c->shm_fd, c->shm_kb, false);
+	if (c->file_kb) {
+		fd = open(WORKSET, O_RDONLY);
+		if (fd < 0)
+			_exit(6);
+	}
+	ready(rfd);
+	last = run_us();
+	STORE(sh->last_pass, last);
+	while (!LOAD(sh->stop)) {
+		for (off = 0; off < c->anon_kb * 1024; off += 4096)
+			STORE(anon[off], LOAD(anon[off]) + 1);
+		for (got = 0; fd >= 0 && got < c->file_kb * 1024; ) {
+			ssize_t n = pread(fd, buf, sizeof(buf), got);
+
+			if (n <= 0)
+				break;
+			sum += buf[0];
+			got += n;
+		}
+		t = run_us();
+		if (t - last > LOAD(sh->max_gap))
+			STORE(sh->max_gap, t - last);
+		last = t;
+		STORE(sh->last_pass, t);
+		STORE(sh->passes, LOAD(sh->passes) + 1);
+		if (c->sleep_us)
+			usleep(c->sleep_us);
+	}
+	(void)sum;
+	for (;;)
+		pause();
+}
+
+static struct proc *reader(const struct reader_cfg *c)
+{
+	pid_t pid = spawn(reader_fn, (void *)c);
+
+	return proc_add(abs(pid), 0, ROLE_READER, "fg_reader");
+}
+
+struct grower_cfg {
+	long kb;		/* how much it needs */
+	long delay_us;		/* between 1 MiB steps; -1: one burst */
+};
+
+/* The foreground that needs memory: allocates, then holds it. */
+static void grower_fn(void *arg, int rfd)
+{
+	const struct grower_cfg *c = arg;
+	long got, off;
+	char *p;
+
+	become("fg_grower", 0);
+	ready(rfd);
+	if (c->delay_us < 0) {
+		p = mmap(NULL, c->kb * 1024, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(3);
+		for (off = 0; off < c->kb * 1024; off += 4096) {
+			p[off] = 1;
+			if (!(off & (MB * 1024 - 1)))
+				STORE(sh->grower_kb, off / 1024);
+		}
+	} else {
+		for (got = 0; got < c->kb; got += MB) {
+			if (!hog_alloc(MB))
+				_exit(3);
+			STORE(sh->grower_kb, got + MB);
+			if (c->delay_us)
+				usleep(c->delay_us);
+		}
+	}
+	STORE(sh->grower_kb, c->kb);
+	STORE(sh->grower_done, run_us());
+	for (;;)
+		pause();
+}
+
+static struct proc *grower(long kb, long delay_us)
+{
+	struct grower_cfg c = { kb, delay_us };
+	pid_t pid = spawn(grower_fn, &c);
+	struct proc *p;
+
+	p = proc_add(abs(pid), 0, ROLE_GROWER, "fg_grower");
+	p->size_kb = kb;	/* what it will hold; ranked at that size */
+	p->gain_kb = kb;
+	return p;
+}
+
+/*
+ * The crowd: "bench spawn" is exec'd so that the sleepers are forked from a
+ * small fresh process, not from the driver; it hands their pids back and
+ * exits, and the driver, a child subreaper, inherits them.
+ */
+static int crowd(int n, int adj_lo, int adj_hi, long kb)
+{
+	char sn[16], slo[16], shi[16], skb[16];
+	int pfd[2], got = 0, i;
+	pid_t pid, *pids;
+	ssize_t r;
+
+	pids = calloc(n, sizeof(*pids));
+	if (!pids || pipe(pfd))
+		die("no memory for the sleepers");
+	snprintf(sn, sizeof(sn), "%d", n);
+	snprintf(slo, sizeof(slo), "%d", adj_lo);
+	snprintf(shi, sizeof(shi), "%d", adj_hi);
+	snprintf(skb, sizeof(skb), "%ld", kb);
+	pid = fork();
+	if (!pid) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		execl("/proc/self/exe", "bench", "spawn", sn, slo, shi, skb,
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (got < n * (int)sizeof(pid_t)) {
+		r = read(pfd[0], (char *)pids + got, n * sizeof(pid_t) - got);
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	close(pfd[0]);
+	got /= sizeof(pid_t);
+	for (i = 0; i < got; i++) {
+		struct proc *p = proc_add(pids[i], adj_lo + i % (adj_hi - adj_lo + 1),
+					  ROLE_CROWD, "crowd");
+
+		p->gain_kb = kb;
+	}
+	free(pids);
+	return got;
+}
+
+static int spawn_main(int argc, char **argv)
+{
+	int n, lo, hi, i, rfd[2];
+	long kb;
+	char c;
+
+	if (argc < 6)
+		return 2;
+	n = atoi(argv[2]);
+	lo = atoi(argv[3]);
+	hi = atoi(argv[4]);
+	kb = atol(argv[5]);
+	if (pipe(rfd))
+		return 1;
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			break;
+		if (!pid) {
+			int nul = open("/dev/null", O_WRONLY);
+
+			dup2(nul, 1);
+			close(nul);
+			close(rfd[0]);
+			prctl(PR_SET_NAME, "crowd");
+			if (kb && !hog_alloc(kb))
+				_exit(3);
+			if (write(rfd[1], "r", 1) != 1)
+				_exit(4);
+			close(rfd[1]);
+			for (;;)
+				pause();
+		}
+		set_oom_score_adj(pid, lo + i % (hi - lo + 1));
+		if (write(1, &pid, sizeof(pid)) != sizeof(pid))
+			break;
+	}
+	close(rfd[1]);
+	while (i-- > 0 && read(rfd[0], &c, 1) == 1)
+		;
+	return 0;
+}
+
+/* stress-ng --vm from the disk, as nobody at adj 900. */
+static pid_t stress_pid;
+static struct line_reader stress_lr;
+
+static void stress_start(int workers, long mb, int seconds)
+{
+	char nw[16], bytes[32], secs[16];
+	int pfd[2];
+	pid_t pid;
+
+	snprintf(nw, sizeof(nw), "%d", workers);
+	snprintf(bytes, sizeof(bytes), "%ldM", mb);
+	snprintf(secs, sizeof(secs), "%d", seconds);
+	if (pipe(pfd))
+		die("pipe");
+	pid = fork();
+	if (!pid) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		setpgid(0, 0);
+		/* as root, so that 900 is also the floor it cannot go below */
+		set_oom_score_adj(getpid(), 900);
+		if (chdir("/tmp") || setgroups(0, NULL) || setgid(65534) ||
+		    setuid(65534))
+			_exit(2);
+		setenv("LD_LIBRARY_PATH", "/mnt/lib", 1);
+		execl(STRESS_NG, "stress-ng", "--vm", nw, "--vm-bytes", bytes,
+		      "--vm-keep", "-t", secs, "-v", "--metrics-brief",
+		      (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	stress_pid = pid;
+	STORE(watch_stress, true);
+	line_reader_start(&stress_lr, pfd[0], stress_line);
+	usleep(300000);
+	proc_add(pid, 900, ROLE_STRESS, "stress-ng");
+}
+
+/* ---- scenarios ---------------------------------------------------------- */
+
+/**
+ * struct run - one scenario's set-up and what it needs
+ * @need_kb:     memory the foreground needs beyond what it holds at the
+ *               start (the grower's target, plus the reader's file working
+ *               set when it must stay cached)
+ * @avail0_kb:   MemAvailable just before the foreground starts
+ * @settle_s:    time to keep measuring once the grower is done
+ * @fixed_s:     or run for exactly this long (no grower)
+ * @no_min:      the minimum number of kills is not defined
+ */
+struct run {
+	long need_kb;
+	long avail0_kb;
+	double settle_s;
+	double fixed_s;
+	bool no_min;
+};
+
+static struct reader_cfg default_reader = {
+	.anon_kb = 8 * MB, .sleep_us = 10000, .shm_fd = -1,
+};
+
+static void grow_after(struct run *r, long extra_kb, long delay_us)
+{
+	long avail = meminfo_kb("MemAvailable");
+
+	r->avail0_kb = avail;
+	r->need_kb = avail + extra_kb;
+	grower(r->need_kb, delay_us);
+}
+
+static void sc_ladder(struct run *r, long delay_us)
+{
+	hog("bg900", 900, 16 * MB);
+	hog("bg800", 800, 16 * MB);
+	hog("bg705", 705, 16 * MB);
+	hog("bg500", 500, 16 * MB);
+	hog("bg200", 200, 12 * MB);
+	hog("bg100", 100, 12 * MB);
+	reader(&default_reader);
+	grow_after(r, 24 * MB, delay_us);
+	r->settle_s = 3;
+}
+
+static void sc_burst(struct run *r)
+{
+	static const int adj[] = { 900, 900, 800, 800, 705, 705, 500, 200 };
+	long avail, kb;
+	unsigned int i;
+	char name[16];
+
+	for (i = 0; i < ARRAY_SIZE(adj); i++) {
+		snprintf(name, sizeof(name), "bg%d_%u", adj[i], i);
+		hog(name, adj[i], 12 * MB);
+	}
+	reader(&default_reader);
+	avail = meminfo_kb("MemAvailable");
+	kb = avail + 24 * MB;
+	if (kb < 110 * MB)
+		kb = 110 * MB;
+	r->avail0_kb = avail;
+	r->need_kb = kb;
+	grower(kb, -1);
+	r->settle_s = 3;
+}
+
+static void sc_protected(struct run *r)
+{
+	const long shm_kb = 32 * MB;
+	struct hog_cfg c;
+	struct reader_cfg rc = default_reader;
+	struct proc *p;
+	pid_t pid;
+	int fd;
+
+	fd = memfd_create("bench_shared", 0);
+	if (fd < 0 || ftruncate(fd, shm_kb * 1024))
+		die("memfd: %s", strerror(errno));
+	/* the protected owner fills the segment; the others map it too */
+	c = (struct hog_cfg){ "protected", -1000, 4 * MB, fd, shm_kb, true };
+	pid = spawn(hog_fn, &c);
+	p = proc_add(abs(pid), -1000, ROLE_FG, "protected");
+	c = (struct hog_cfg){ "shared900", 900, 2 * MB, fd, shm_kb, false };
+	pid = spawn(hog_fn, &c);
+	p = proc_add(abs(pid), 900, ROLE_BG, "shared900");
+	c = (struct hog_cfg){ "shared800", 800, 2 * MB, fd, shm_kb, false };
+	pid = spawn(hog_fn, &c);
+	p = proc_add(abs(pid), 800, ROLE_BG, "shared800");
+	(void)p;
+	hog("bg900", 900, 12 * MB);
+	hog("bg705", 705, 16 * MB);
+	hog("bg500", 500, 16 * MB);
+	rc.shm_fd = fd;
+	rc.shm_kb = shm_kb;
+	reader(&rc);
+	close(fd);
+	grow_after(r, 16 * MB, 500);
+	r->settle_s = 3;
+}
+
+static void sc_ties(struct run *r)
+{
+	static const int mb[] = { 4, 8, 12, 16, 20, 24 };
+	unsigned int i;
+	char name[16];
+
+	/* started smallest first, so that pid order is not size order */
+	for (i = 0; i < ARRAY_SIZE(mb); i++) {
+		snprintf(name, sizeof(name), "tie%d", mb[i]);
+		hog(name, 900, mb[i] * MB);
+	}
+	reader(&default_reader);
+	grow_after(r, 24 * MB, 500);
+	r->settle_s = 3;
+}
+
+static void sc_crowd(struct run *r)
+{
+	long before = meminfo_kb("MemAvailable"), each;
+	int n, i;
+
+	/*
+	 * A sleeper holds no memory of its own, but costs the kernel its
+	 * stack, page tables and structures: what killing one gives back.
+	 */
+	n = crowd(1200, 900, 999, 0);
+	each = n ? (before - meminfo_kb("MemAvailable")) / n : 0;
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].role == ROLE_CROWD)
+			procs[i].gain_kb = each;
+	printf("# crowd: %d sleepers at adj 900..999, %ld kB each\n", n,
+	       each);
+	hog("big1000_a", 1000, 12 * MB);
+	hog("big1000_b", 1000, 12 * MB);
+	reader(&default_reader);
+	grow_after(r, 8 * MB, 500);
+	r->settle_s = 3;
+}
+
+static void sc_filecache(struct run *r)
+{
+	struct reader_cfg rc = { .file_kb = 96 * MB, .shm_fd = -1 };
+	long avail, ws;
+
+	hog("bg900", 900, 16 * MB);
+	hog("bg800", 800, 16 * MB);
+	hog("bg705", 705, 16 * MB);
+	/* the reader's first pass brings the working set into the cache */
+	reader(&rc);
+	while (LOAD(sh->passes) < 1 &&
+	       run_t() < 20)
+		usleep(10000);
+	ws = rc.file_kb;
+	avail = meminfo_kb("MemAvailable");
+	r->avail0_kb = avail;
+	/*
+	 * MemAvailable counts the cached working set as available: the
+	 * grower takes what is left beside it, and 24 MiB more.
+	 */
+	r->need_kb = avail + 24 * MB;
+	grower(avail - ws + 24 * MB, 500);
+	r->settle_s = 6;
+}
+
+static void sc_thirdparty(struct run *r)
+{
+	struct reader_cfg rc = {
+		.anon_kb = 8 * MB, .file_kb = 16 * MB, .sleep_us = 10000,
+		.shm_fd = -1,
+	};
+
+	hog("bg800", 800, 12 * MB);
+	hog("bg705", 705, 12 * MB);
+	reader(&rc);
+	r->avail0_kb = meminfo_kb("MemAvailable");
+	r->need_kb = 0;
+	r->no_min = true;
+	stress_start(2, 72, 16);
+	r->fixed_s = 15;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+/*
+ * The fewest background processes whose private memory covers what the
+ * foreground needs beyond MemAvailable at its start, largest first: no
+ * killer that spares the foreground can do with fewer.  @coverable is
+ * false when even all of them are not enough.
+ */
+static int min_kills(const struct run *r, bool *coverable)
+{
+	static long gains[MAX_PROCS];
+	long deficit = r->need_kb - r->avail0_kb, tmp;
+	int n = 0, i, j, best, k = 0;
+
+	*coverable = true;
+	if (deficit <= 0)
+		return 0;
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].adj > 0 && procs[i].role != ROLE_STRESS)
+			gains[n++] = procs[i].gain_kb > 0 ? procs[i].gain_kb : 0;
+	for (i = 0; i < n && deficit > 0; i++) {
+		best = i;
+		for (j = i + 1; j < n; j++)
+			if (gains[j] > gains[best])
+				best = j;
+		tmp = gains[i];
+		gains[i] = gains[best];
+		gains[best] = tmp;
+		deficit -= gains[i];
+		k++;
+	}
+	*coverable = deficit <= 0;
+	return k;
+}
+
+/* The module's kill log entries of this run, as kill events. */
+static void read_kill_log(void)
+{
+	char line[768], ex[24];
+	struct kill_ev *e;
+	double ts;
+	FILE *f;
+
+	f = fopen(LMK_KILL_LOG, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || sscanf(line, "%lf", &ts) != 1)
+			continue;
+		if (kv_long(line, "dry_run") == 1 || ts < t0)
+			continue;
+		pthread_mutex_lock(&lock);
+		if (nr_events < MAX_EVENTS) {
+			e = &events[nr_events++];
+			memset(e, 0, sizeof(*e));
+			e->t = ts - t0;
+			e->pid = kv_long(line, "tgid");
+			e->adj = kv_long(line, "adj");
+			e->size_kb = kv_long(line, "size_kb");
+			kv_str(line, "comm", e->comm, sizeof(e->comm));
+			e->src = "lmk";
+			e->reaction_us = kv_long(line, "reaction_us");
+			if (e->reaction_us == -999999)
+				e->reaction_us = -1;
+			kv_str(line, "exit_ms", ex, sizeof(ex));
+			e->exit_ms = isdigit((unsigned char)ex[0]) ? atol(ex) : -1;
+		}
+		pthread_mutex_unlock(&lock);
+	}
+	fclose(f);
+}
+
+/**
+ * struct fate - what happened to a process of the table during the run
+ * @gone:   when it stopped counting as alive: its kill (the killer's own
+ *          time when it reported one, else its death), its death, or
+ *          never (INFINITY)
+ * @killed: it died by SIGKILL or SIGTERM before the run ended
+ * @src:    who reported the kill, or "death" when nobody did
+ */
+struct fate {
+	double gone;
+	bool killed;
+	const char *src;
+};
+
+static struct fate fates[MAX_PROCS];
+
+static void settle_fates(double t_stop)
+{
+	int i, j, status;
+
+	for (i = 0; i < nr_procs; i++) {
+		struct fate *f = &fates[i];
+
+		f->gone = INFINITY;
+		f->killed = false;
+		f->src = "death";
+		for (j = 0; j < nr_deaths; j++)
+			if (deaths[j].pid == procs[i].pid)
+				break;
+		if (j == nr_deaths || deaths[j].t >= t_stop)
+			continue;
+		status = deaths[j].status;
+		f->gone = deaths[j].t;
+		f->killed = WIFSIGNALED(status) &&
+			    (WTERMSIG(status) == SIGKILL ||
+			     WTERMSIG(status) == SIGTERM);
+		for (j = 0; j < nr_events; j++)
+			if (events[j].pid == procs[i].pid &&
+			    events[j].t <= f->gone + 0.05) {
+				if (events[j].t < f->gone)
+					f->gone = events[j].t;
+				f->src = events[j].src;
+				break;
+			}
+	}
+}
+
+/*
+ * Sizes this close are the same size: processes started to hold the same
+ * amount differ by a few pages of stack and page tables.
+ */
+static bool larger(long a_kb, long b_kb)
+{
+	return a_kb > b_kb + b_kb / 50 + 256;
+}
+
+/*
+ * A kill is out of order when, at its time, a process of the table with a
+ * higher adj, or the same adj and a larger size, was still alive and
+ * killable (adj above -1000).
+ */
+static bool out_of_order(int v)
+{
+	double t = fates[v].gone;
+	int w;
+
+	for (w = 0; w < nr_procs; w++) {
+		if (w == v || procs[w].adj == -1000)
+			continue;
+		if (procs[w].t_start > t || fates[w].gone <= t)
+			continue;
+		if (procs[w].adj > procs[v].adj ||
+		    (procs[w].adj == procs[v].adj &&
+		     larger(procs[w].size_kb, procs[v].size_kb)))
+			return true;
+	}
+	return false;
+}
+
+static bool in_table(pid_t pid)
+{
+	return !!proc_find(pid);
+}
+
+static long avail_at(double t)
+{
+	int i;
+
+	for (i = 0; i < nr_samples; i++)
+		if (samples[i].t >= t)
+			return samples[i].avail_kb;
+	return nr_samples ? samples[nr_samples - 1].avail_kb : -1;
+}
+
+static const char *fmt(char *buf, size_t len, bool ok, const char *f, ...)
+{
+	va_list ap;
+
+	if (!ok)
+		return "n/a";
+	va_start(ap, f);
+	vsnprintf(buf, len, f, ap);
+	va_end(ap);
+	return buf;
+}
+
+struct lmk_stats {
+	long long walks, visited, ns, ns_max, count, kills, poll, oomk, kern,
+		  timeouts;
+};
+
+static void lmk_stats_read(struct lmk_stats *s)
+{
+	s->walks = lmk_stat("scan_walks");
+	s->visited = lmk_stat("tasks_visited");
+	s->ns = lmk_stat("scan_ns_total");
+	s->ns_max = lmk_stat("scan_ns_max");
+	s->count = lmk_stat("count_calls");
+	s->kills = lmk_stat("kills");
+	s->poll = lmk_stat("poll_kills");
+	s->oomk = lmk_stat("oom_notifier_kills");
+	s->kern = lmk_stat("kernel_oom_events");
+	s->timeouts = lmk_stat("death_timeouts");
+}
+
+static void report(const struct run *r, double t_fg, double t_stop,
+		   bool timed_out, bool lmk, const struct lmk_stats *st,
+		   long long psi_full, long long psi_some, const char *kver)
+{
+	int i, kills = 0, fg_lost = 0, viol = 0, foreign = 0, mink = 0;
+	int kernel_kills = 0;
+	long react_n = 0, react_max = -1, exit_n = 0, exit_max = -1;
+	double react_sum = 0, exit_sum = 0, first = INFINITY, grown;
+	char b[16][32];
+	bool coverable = true;
+
+	settle_fates(t_stop);
+	for (i = 0; i < nr_procs; i++) {
+		if (!fates[i].killed)
+			continue;
+		kills++;
+		if (procs[i].adj <= 0)
+			fg_lost++;
+		if (out_of_order(i))
+			viol++;
+		if (fates[i].gone < first)
+			first = fates[i].gone;
+	}
+	/* victims outside the table: stress-ng's workers, a daemon... */
+	for (i = 0; i < nr_events; i++) {
+		if (events[i].t > t_stop)
+			continue;
+		if (!strcmp(events[i].src, "kernel"))
+			kernel_kills++;
+		if (!in_table(events[i].pid)) {
+			foreign++;
+			if (events[i].t < first)
+				first = events[i].t;
+		}
+		if (events[i].reaction_us >= 0) {
+			react_n++;
+			react_sum += events[i].reaction_us;
+			if (events[i].reaction_us > react_max)
+				react_max = events[i].reaction_us;
+		}
+		if (events[i].exit_ms >= 0) {
+			exit_n++;
+			exit_sum += events[i].exit_ms;
+			if (events[i].exit_ms > exit_max)
+				exit_max = events[i].exit_ms;
+		}
+	}
+	kills += foreign;
+	if (!r->no_min)
+		mink = min_kills(r, &coverable);
+	grown = LOAD(sh->grower_done) / 1e6;
+
+	printf("BENCH scenario=%s mode=%s kernel=%s mem_total_kb=%ld avail0_kb=%ld need_kb=%ld",
+	       scenario, mode, kver, meminfo_kb("MemTotal"), r->avail0_kb,
+	       r->need_kb);
+	printf(" procs=%d kills=%d min_kills=%s excess_kills=%s killer_events=%d",
+	       nr_procs, kills,
+	       fmt(b[0], 32, !r->no_min, "%d%s", mink, coverable ? "" : "+"),
+	       fmt(b[1], 32, !r->no_min, "%d",
+		   kills > mink ? kills - mink : 0),
+	       nr_events);
+	printf(" oom_invoked=%d oom_kills=%d violations=%d fg_losses=%d",
+	       oom_invoked, kernel_kills, viol, fg_lost);
+	printf(" min_avail_kb=%ld first_kill_s=%s avail_first_kill_kb=%s",
+	       min_avail_kb == LONG_MAX ? -1 : min_avail_kb,
+	       fmt(b[2], 32, first < INFINITY, "%.3f", first - t_fg),
+	       fmt(b[3], 32, first < INFINITY, "%ld", avail_at(first)));
+	printf(" passes=%ld worst_stall_ms=%.0f grow_s=%s duration_s=%.2f timeout=%d",
+	       LOAD(sh->passes), LOAD(sh->max_gap) / 1e3,
+	       fmt(b[4], 32, grown > 0, "%.2f", grown - t_fg),
+	       t_stop - t_fg, timed_out);
+	printf(" psi_full_ms=%s psi_some_ms=%s",
+	       fmt(b[5], 32, psi_full >= 0, "%.0f", psi_full / 1000.0),
+	       fmt(b[6], 32, psi_some >= 0, "%.0f", psi_some / 1000.0));
+	printf(" reaction_us_avg=%s reaction_us_max=%s exit_ms_avg=%s exit_ms_max=%s",
+	       fmt(b[7], 32, react_n, "%.0f", react_sum / (react_n ? react_n : 1)),
+	       fmt(b[8], 32, react_n, "%ld", react_max),
+	       fmt(b[9], 32, exit_n, "%.0f", exit_sum / (exit_n ? exit_n : 1)),
+	       fmt(b[10], 32, exit_n, "%ld", exit_max));
+	printf(" scan_walks=%s tasks_visited=%s scan_ns_total=%s scan_ns_max=%s count_calls=%s",
+	       fmt(b[11], 32, lmk, "%lld", st->walks),
+	       fmt(b[12], 32, lmk, "%lld", st->visited),
+	       fmt(b[13], 32, lmk, "%lld", st->ns),
+	       fmt(b[14], 32, lmk, "%lld", st->ns_max),
+	       fmt(b[15], 32, lmk, "%lld", st->count));
+	printf(" lmk_kills=%s poll_kills=%s",
+	       fmt(b[0], 32, lmk, "%lld", st->kills),
+	       fmt(b[1], 32, lmk, "%lld", st->poll));
+	printf(" oom_notifier_kills=%s kernel_oom_events=%s death_timeouts=%s",
+	       fmt(b[2], 32, lmk, "%lld", st->oomk),
+	       fmt(b[3], 32, lmk, "%lld", st->kern),
+	       fmt(b[4], 32, lmk, "%lld", st->timeouts));
+	printf(" stress_restarts=%s kmsg_lost=%d\n",
+	       fmt(b[5], 32, !strcmp(scenario, "thirdparty"), "%d",
+		   stress_restarts),
+	       kmsg_lost);
+}
+
+static void print_series(double t_stop)
+{
+	int i;
+
+	for (i = 0; i < nr_samples; i += 2) {
+		if (samples[i].t > t_stop)
+			break;
+		printf("BENCHTS %s %s %.3f %d %d %d\n", scenario, mode,
+		       samples[i].t, samples[i].free_kb, samples[i].file_kb,
+		       samples[i].avail_kb);
+	}
+	for (i = 0; i < nr_procs; i++)
+		if (fates[i].killed)
+			printf("BENCHKILL %s %s %.3f %d %d %ld %s %s\n", scenario,
+			       mode, fates[i].gone, procs[i].pid, procs[i].adj,
+			       procs[i].size_kb, procs[i].comm, fates[i].src);
+	for (i = 0; i < nr_events; i++) {
+		if (events[i].t > t_stop || in_table(events[i].pid))
+			continue;
+		if (events[i].adj == INT_MIN)
+			events[i].adj = seen_adj(events[i].pid);
+		if (events[i].adj == INT_MIN)
+			printf("BENCHKILL %s %s %.3f %d ? %ld %s %s\n", scenario,
+			       mode, events[i].t, events[i].pid,
+			       events[i].size_kb, events[i].comm,
+			       events[i].src);
+		else
+			printf("BENCHKILL %s %s %.3f %d %d %ld %s %s\n",
+			       scenario, mode, events[i].t, events[i].pid,
+			       events[i].adj, events[i].size_kb,
+			       events[i].comm, events[i].src);
+	}
+	if (stress_metrics[0])
+		printf("# stress-ng: %s", stress_metrics);
+}
+
+static void start_scenario(struct run *r)
+{
+	if (!strcmp(scenario, "ladder"))
+		sc_ladder(r, 500);
+	else if (!strcmp(scenario, "creep"))
+		sc_ladder(r, 40000);
+	else if (!strcmp(scenario, "burst"))
+		sc_burst(r);
+	else if (!strcmp(scenario, "protected"))
+		sc_protected(r);
+	else if (!strcmp(scenario, "ties"))
+		sc_ties(r);
+	else if (!strcmp(scenario, "crowd"))
+		sc_crowd(r);
+	else if (!strcmp(scenario, "filecache"))
+		sc_filecache(r);
+	else if (!strcmp(scenario, "thirdparty"))
+		sc_thirdparty(r);
+	else
+		die("unknown scenario %s", scenario);
+}
+
+/* Wait for the grower to be done and settle, to die, or for time to end. */
+static bool wait_run(const struct run *r, double t_fg)
+{
+	double deadline = t_fg + (r->fixed_s ? r->fixed_s : RUN_LIMIT_S);
+	bool settling = false;
+	double done, t;
+	int i;
+
+	for (;;) {
+		done = LOAD(sh->grower_done) / 1e6;
+		t = run_t();
+		if (t >= deadline)
+			return !r->fixed_s && !settling;
+		if (!r->fixed_s && done > 0 && t >= done + r->settle_s)
+			return false;
+		if (!r->fixed_s && !done) {
+			for (i = 0; i < nr_procs; i++)
+				if (procs[i].role == ROLE_GROWER &&
+				    death_of(procs[i].pid, NULL) >= 0 &&
+				    !settling) {
+					deadline = t + r->settle_s;
+					settling = true;
+				}
+		}
+		usleep(10000);
+	}
+}
+
+/* Kill everything the run started and wait for it to be reaped. */
+static void end_all(void)
+{
+	bool left = true;
+	int i, j;
+
+	STORE(sh->stop, 1);
+	if (stress_pid > 0)
+		kill(-stress_pid, SIGKILL);
+	for (i = 0; i < nr_procs; i++)
+		kill(procs[i].pid, SIGKILL);
+	kill_children();
+	for (i = 0; i < 500 && left; i++) {
+		left = false;
+		for (j = 0; j < nr_procs && !left; j++)
+			left = death_of(procs[j].pid, NULL) < 0;
+		if (left)
+			usleep(10000);
+	}
+}
+
+static void wait_earlyoom(const char *fifo)
+{
+	static struct line_reader lr;
+	double until = run_t() + 10;
+	bool ok = false;
+	int fd;
+
+	fd = open(fifo, O_RDONLY);
+	if (fd < 0)
+		die("earlyoom fifo: %s", strerror(errno));
+	line_reader_start(&lr, fd, earlyoom_line);
+	while (!ok && run_t() < until) {
+		usleep(10000);
+		pthread_mutex_lock(&lock);
+		ok = earlyoom_ready;
+		pthread_mutex_unlock(&lock);
+	}
+	if (!ok)
+		die("earlyoom did not start");
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	pthread_t sampler_th, reaper_th, kmsg_th;
+	long long full0, some0, full1, some1;
+	struct lmk_stats st = { 0 };
+	struct run r = { 0 };
+	double t_fg, t_stop, last;
+	struct utsname un;
+	bool lmk, timed_out;
+
+	if (argc < 4)
+		return 2;
+	scenario = argv[2];
+	mode = argv[3];
+	lmk = !strcmp(mode, "lmk");
+	uname(&un);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	t0 = now_s();
+	if (argc >= 6 && !strcmp(argv[4], "-e"))
+		wait_earlyoom(argv[5]);
+	if (lmk && lmk_write_file(LMK_STATS "reset", "1"))
+		die("lowmemkiller is not loaded");
+
+	pthread_create(&sampler_th, NULL, sampler_fn, NULL);
+	pthread_create(&reaper_th, NULL, reaper_fn, NULL);
+	kmsg_start(&kmsg_th);
+	full0 = psi_total_us("full");
+	some0 = psi_total_us("some");
+	STORE(sampling, true);
+
+	start_scenario(&r);
+	t_fg = run_t();
+	timed_out = wait_run(&r, t_fg);
+
+	t_stop = run_t();
+	STORE(sampling, false);
+	full1 = psi_total_us("full");
+	some1 = psi_total_us("some");
+	if (lmk) {
+		lmk_stats_read(&st);
+		read_kill_log();
+	}
+	/* the reader's last stall may still be going on */
+	last = LOAD(sh->last_pass) / 1e6;
+	if (last > 0 && (t_stop - last) * 1e6 > LOAD(sh->max_gap))
+		STORE(sh->max_gap, (long)((t_stop - last) * 1e6));
+
+	end_all();
+	usleep(200000);		/* the last kernel log records */
+	STORE(stopping, true);
+	pthread_join(sampler_th, NULL);
+	pthread_join(kmsg_th, NULL);
+
+	pthread_mutex_lock(&lock);
+	report(&r, t_fg, t_stop, timed_out, lmk, &st,
+	       full0 >= 0 && full1 >= 0 ? full1 - full0 : -1,
+	       some0 >= 0 && some1 >= 0 ? some1 - some0 : -1, un.release);
+	print_series(t_stop);
+	pthread_mutex_unlock(&lock);
+	fflush(stdout);
+	_exit(0);		/* the reaper may be blocked in waitpid() */
+}
+
+/* ---- the cost of the module's paths ------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define TRACING		"/sys/kernel/tracing/"
+
+static int tr_write(const char *file, const char *val)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), TRACING "%s", file);
+	return lmk_write_file(path, val);
+}
+
+/* Opening a filter file with O_TRUNC empties it; without, appends. */
+static int tr_set(const char *file, const char *val, bool trunc)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), TRACING "%s", file);
+	fd = open(path, O_WRONLY | (trunc ? O_TRUNC : O_APPEND));
+	if (fd < 0)
+		return -errno;
+	n = *val ? write(fd, val, strlen(val)) : 0;
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+#define MAX_CALLS	8192
+
+/* Durations of a traced function, in ns. */
+struct fn_cost {
+	const char *fn;
+	long n;
+	double sum, max;
+	double *v;
+};
+
+/*
+ * count_objects and the poll tick are not timed by the module's
+ * statistics.  The function_graph tracer, limited to these two functions
+ * and depth 1, times every call (its own entry and exit included).
+ * drop_caches=2 runs every shrinker's count_objects; the poll ticks on its
+ * own.  Memory is far above the table, so neither walks any task.
+ */
+static void cost_measure(const char *kver)
+{
+	static double v0[MAX_CALLS], v1[MAX_CALLS];
+	struct fn_cost c[2] = { { "lmk_count_objects", .v = v0 },
+				{ "lmk_poll_fn", .v = v1 } };
+	long long calls0, calls1;
+	char line[512], *bar, *us, *p;
+	double t, end;
+	FILE *f;
+	int i, k;
+
+	tr_write("tracing_on", "0");
+	tr_write("current_tracer", "nop");
+	if (tr_set("set_ftrace_filter", "lmk_count_objects", true) ||
+	    tr_set("set_ftrace_filter", "lmk_poll_fn", false) ||
+	    tr_set("set_graph_function", "lmk_count_objects", true) ||
+	    tr_set("set_graph_function", "lmk_poll_fn", false)) {
+		printf("BENCHCOST kernel=%s fn=all calls=n/a", kver);
+		printf(" note=functions_not_traceable\n");
+		return;
+	}
+	tr_write("max_graph_depth", "1");
+	tr_write("trace", "");
+	if (tr_write("current_tracer", "function_graph")) {
+		printf("BENCHCOST kernel=%s fn=all calls=n/a", kver);
+		printf(" note=no_function_graph\n");
+		return;
+	}
+	calls0 = lmk_stat("count_calls");
+	tr_write("tracing_on", "1");
+	t = now_s();
+	end = t + 5;
+	for (i = 0; i < 200; i++)
+		lmk_write_file("/proc/sys/vm/drop_caches", "2");
+	while (now_s() < end)
+		usleep(50000);
+	tr_write("tracing_on", "0");
+	calls1 = lmk_stat("count_calls");
+
+	f = fopen(TRACING "trace", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		bar = strchr(line, '|');
+		if (!bar)
+			continue;
+		for (k = 0; k < 2; k++)
+			if (strstr(bar, c[k].fn))
+				break;
+		us = strstr(line, " us");
+		if (k == 2 || !us || us > bar)
+			continue;
+		p = us;
+		while (p > line && (isdigit((unsigned char)p[-1]) || p[-1] == '.'))
+			p--;
+		if (c[k].n < MAX_CALLS)
+			c[k].v[c[k].n] = atof(p) * 1000;
+		c[k].n++;
+		c[k].sum += atof(p) * 1000;
+		if (atof(p) * 1000 > c[k].max)
+			c[k].max = atof(p) * 1000;
+	}
+	if (f)
+		fclose(f);
+	tr_write("current_tracer", "nop");
+	tr_set("set_graph_function", "", true);
+	tr_set("set_ftrace_filter", "", true);
+	tr_write("max_graph_depth", "0");
+	tr_set("trace", "", true);
+
+	for (k = 0; k < 2; k++) {
+		long m = c[k].n < MAX_CALLS ? c[k].n : MAX_CALLS;
+
+		qsort(c[k].v, m, sizeof(double), cmp_double);
+		printf("BENCHCOST kernel=%s fn=%s method=function_graph",
+		       kver, c[k].fn);
+		printf(" calls=%ld avg_ns=%.0f median_ns=%.0f max_ns=%.0f",
+		       c[k].n, c[k].n ? c[k].sum / c[k].n : 0,
+		       m ? c[k].v[m / 2] : 0, c[k].max);
+		printf(" window_s=%.1f%s\n", end - t,
+		       k ? "" : " trigger=200xdrop_caches");
+	}
+	printf("# count_calls during the window: %lld\n", calls1 - calls0);
+}
+
+/*
+ * The walk's cost at N processes: a one-row table crossed at once (minfree
+ * all of RAM) with adj 1000, which no process has, so that every walk
+ * visits everything and finds nothing.  The poll walks about ten times a
+ * second (the empty-row backoff).
+ */
+static int cmd_scaling(int argc, char **argv)
+{
+	struct lmk_stats st;
+	struct utsname un;
+	char *list, *tok;
+	double t;
+	int n, got, i;
+
+	if (argc < 3)
+		return 2;
+	uname(&un);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	t0 = now_s();
+	list = strdup(argv[2]);
+	for (tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+		n = atoi(tok);
+		nr_procs = 0;
+		got = crowd(n, 500, 500, 0);
+		usleep(500000);
+		if (lmk_write_file(LMK_STATS "reset", "1"))
+			die("lowmemkiller is not loaded");
+		if (lmk_force_row(1000))
+			die("cannot force a row");
+		t = now_s();
+		sleep(3);
+		lmk_param_set("minfree", "1");
+		t = now_s() - t;
+		lmk_stats_read(&st);
+		printf("BENCHSCALE kernel=%s procs=%d walks=%lld tasks_visited=%lld",
+		       un.release, got, st.walks, st.visited);
+		printf(" scan_ns_total=%lld scan_ns_max=%lld ns_per_task=%.1f",
+		       st.ns, st.ns_max,
+		       st.visited ? (double)st.ns / st.visited : 0);
+		printf(" tasks_per_walk=%.0f walks_per_s=%.1f\n",
+		       st.walks ? (double)st.visited / st.walks : 0,
+		       st.walks / t);
+		for (i = 0; i < nr_procs; i++)
+			kill(procs[i].pid, SIGKILL);
+		while (waitpid(-1, NULL, 0) > 0)
+			;
+	}
+	lmk_param_set("adj", "0,58,352,705");
+	lmk_param_set("minfree", "1536,2048,4096,16384");
+	cost_measure(un.release);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "spawn"))
+		return spawn_main(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "run"))
+		return cmd_run(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "scaling"))
+		return cmd_scaling(argc, argv);
+	fprintf(stderr, "usage: bench run SCENARIO MODE [-e FIFO] | bench scaling N[,N...]\n");
+	return 2;
+}

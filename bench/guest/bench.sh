@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark inside the guest: run by selftests/qemu/init as
+# /tests/demo.sh (run.sh -M demo), with the bench disk (run.sh -d) as
+# /dev/vda.  Kernel command line (run.sh -a):
+#
+#   bench.mode=oom|earlyoom|lmk|scaling
+#       oom       nothing but the kernel's OOM killer
+#       earlyoom  earlyoom from the disk, killing at the table's top row
+#       lmk       lowmemkiller with the table below
+#       scaling   lowmemkiller's walk cost at bench.procs processes
+#   bench.scenarios=ladder,burst,...   (run, one after the other)
+#   bench.procs=100,1000,5000          (scaling)
+#
+# Prints the driver's BENCH, BENCHTS, BENCHKILL, BENCHSCALE and BENCHCOST
+# lines (bench/README.md), and BENCHERR on failure.
+
+# neither this script nor the driver may be a victim
+echo -1000 >/proc/self/oom_score_adj
+
+LMK_KO=${LMK_KO:-/lib/lowmemkiller/lowmemkiller.ko}
+# The table every mode is measured against: the module's defaults, given
+# explicitly so that a change of defaults does not change the bench.
+MINFREE=1536,2048,4096,16384
+ADJ=0,58,352,705
+
+mode=lmk
+scenarios=ladder
+procs=100,1000,5000
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	bench.mode=*) mode=${arg#*=} ;;
+	bench.scenarios=*) scenarios=${arg#*=} ;;
+	bench.procs=*) procs=${arg#*=} ;;
+	esac
+done
+
+fail()
+{
+	echo "BENCHERR $*"
+	exit 1
+}
+
+# the crowd and the scaling run need more tasks than a small guest allows
+echo 65536 >/proc/sys/kernel/threads-max
+echo 65536 >/proc/sys/kernel/pid_max
+
+if [ "$mode" != scaling ]; then
+	# ext4 wants crc32c even without metadata checksums
+	loadmod crc32c_generic >/dev/null 2>&1
+	loadmod ext4 >/dev/null 2>&1 || fail "cannot load ext4"
+	mount -t ext4 -o ro /dev/vda /mnt || fail "cannot mount the bench disk /dev/vda"
+	mkdir -p /lib64
+	ln -sf /mnt/lib/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
+fi
+
+top_kb=$((${MINFREE##*,} * 4))
+echo "BENCHCFG kernel=$(uname -r) mode=$mode mem_total_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo) minfree=$MINFREE adj=$ADJ earlyoom=-M_${top_kb},${top_kb}_-s_100_-r_0"
+
+if [ "$mode" = scaling ]; then
+	insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ || fail "insmod failed"
+	/tests/bench scaling "$procs"
+	rmmod lowmemkiller
+	exit 0
+fi
+
+eo_pid=
+for s in $(echo "$scenarios" | tr , ' '); do
+	# each scenario starts from a clean page cache
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	extra=
+	case $mode in
+	oom) ;;
+	lmk)
+		insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ kill_log_size=4096 ||
+			fail "insmod failed"
+		;;
+	earlyoom)
+		# SIGKILL (not SIGTERM first) below the top row, as the module;
+		# with no swap, -s 100 leaves memory alone to decide
+		rm -f /tmp/earlyoom.fifo
+		mkfifo /tmp/earlyoom.fifo
+		LD_LIBRARY_PATH=/mnt/lib /mnt/bin/earlyoom \
+			-M "$top_kb,$top_kb" -s 100 -r 0 \
+			>/tmp/earlyoom.fifo 2>&1 &
+		eo_pid=$!
+		# as its -p would, but it stays at our -1000 (-p sets -100)
+		renice -n -20 -p "$eo_pid" >/dev/null
+		extra="-e /tmp/earlyoom.fifo"
+		;;
+	*)
+		fail "unknown mode $mode"
+		;;
+	esac
+	# shellcheck disable=SC2086 # $extra is two words or none
+	/tests/bench run "$s" "$mode" $extra || echo "BENCHERR $s $mode: driver exit $?"
+	case $mode in
+	lmk)
+		# the first kills as the module logged them, for diagnosis
+		grep -v '^#' /sys/kernel/debug/lowmemkiller/kills | head -n 24 |
+			sed 's/^/# kill-log: /'
+		rmmod lowmemkiller
+		;;
+	earlyoom)
+		kill "$eo_pid" 2>/dev/null
+		wait "$eo_pid" 2>/dev/null
+		;;
+	esac
+done
+exit 0

@@ -1,0 +1,330 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Turn the guests' output into the bench results: results.csv (one row per
+# kernel, scenario and mode), RESULTS.md (the tables) and one plot per
+# kernel and scenario (free, file and MemAvailable over time, the minfree
+# rows, the kills labelled with their adj).
+#
+# Usage: report.sh <logs-dir> <results-dir>
+#   <logs-dir>/<kver>/<scenario>-<mode>.log, <kver>/scaling.log: the guests'
+#   results channel; <logs-dir>/boots.txt: "<kver> <name> <run.sh status>
+#   <seconds>" per boot.
+# Environment: BENCH_WALL (seconds of boots), BENCH_MEM, BENCH_SCALE_MEM.
+
+set -eu
+
+[ $# -eq 2 ] || {
+	echo "usage: $0 <logs-dir> <results-dir>" >&2
+	exit 2
+}
+logs=$1
+results=$2
+mkdir -p "$results"
+plots=$(mktemp -d "${TMPDIR:-/tmp}/lmk-benchplot.XXXXXX")
+trap 'rm -rf "$plots"' EXIT
+
+csv=$results/results.csv
+md=$results/RESULTS.md
+
+# ---- results.csv ----------------------------------------------------------
+# one row per BENCH line, columns in the order the driver prints them, plus
+# run.sh's status for that boot
+cat "$logs"/*/*.log 2>/dev/null | grep -h '^BENCH ' | awk -v boots="$logs/boots.txt" '
+	BEGIN {
+		while ((getline l < boots) > 0) {
+			split(l, f, " ")
+			status[f[1] " " f[2]] = f[3]
+		}
+	}
+	{
+		n = 0
+		for (i = 2; i <= NF; i++) {
+			eq = index($i, "=")
+			k = substr($i, 1, eq - 1)
+			v[k] = substr($i, eq + 1)
+			key[++n] = k
+		}
+		if (!header) {
+			line = ""
+			for (i = 1; i <= n; i++)
+				line = line key[i] ","
+			print line "runsh_status"
+			header = 1
+			nk = n
+			for (i = 1; i <= n; i++)
+				hk[i] = key[i]
+		}
+		line = ""
+		for (i = 1; i <= nk; i++)
+			line = line v[hk[i]] ","
+		st = status[v["kernel"] " " v["scenario"] "-" v["mode"]]
+		print line (st == "" ? "?" : st)
+	}' >"$plots/unsorted.csv"
+# kernel, then the scenarios and modes in the order bench/README.md gives
+head -n 1 "$plots/unsorted.csv" >"$csv"
+tail -n +2 "$plots/unsorted.csv" | awk -F, '
+	BEGIN {
+		n = split("ladder burst protected creep ties crowd filecache thirdparty", s, " ")
+		for (i = 1; i <= n; i++)
+			srank[s[i]] = i
+		n = split("oom earlyoom lmk", m, " ")
+		for (i = 1; i <= n; i++)
+			mrank[m[i]] = i
+	}
+	{ printf "%s\t%02d\t%02d\t%s\n", $3, srank[$1] + 0, mrank[$2] + 0, $0 }' |
+	sort -t "$(printf '\t')" -k1,1V -k2,2n -k3,3n | cut -f4- >>"$csv"
+
+# ---- the configuration, from the guests ----------------------------------
+cfg=$(cat "$logs"/*/*.log 2>/dev/null | grep -h '^BENCHCFG ' | grep -v 'mode=scaling' | head -n 1)
+cfgval()
+{
+	echo "$cfg" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+minfree=$(cfgval minfree)
+adjs=$(cfgval adj)
+memtotal_kb=$(cfgval mem_total_kb)
+eo=$(cfgval earlyoom | tr '_' ' ')
+kvers=$(cat "$logs"/*/*.log 2>/dev/null | grep -h '^BENCHCFG ' | tr ' ' '\n' |
+	sed -n 's/^kernel=//p' | sort -uV | tr '\n' ' ')
+
+# ---- plots ----------------------------------------------------------------
+if ! command -v gnuplot >/dev/null; then
+	echo "report: gnuplot not found (Debian package 'gnuplot-nox'), no plots" >&2
+	kvers_plot=
+else
+	kvers_plot=$kvers
+fi
+rows=$(echo "$minfree" | tr ',' ' ')
+adjrows=$(echo "$adjs" | tr ',' ' ')
+for k in $kvers_plot; do
+	short=$(echo "$k" | cut -d. -f1-2 | cut -d- -f1)
+	for log in "$logs/$k"/*-*.log; do
+		[ -e "$log" ] || continue
+		n=${log##*/}
+		n=${n%.log}
+		grep '^BENCHTS ' "$log" | awk '{ printf "%s %.1f %.1f %.1f\n", $4, $5 / 1024, $6 / 1024, $7 / 1024 }' \
+			>"$plots/$k-$n.ts" || true
+		# kills at the MemAvailable of their time
+		grep '^BENCHKILL ' "$log" | awk -v ts="$plots/$k-$n.ts" '
+			BEGIN { while ((getline l < ts) > 0) { split(l, f, " "); t[++n] = f[1]; a[n] = f[4] } }
+			{
+				y = 0
+				for (i = 1; i <= n; i++)
+					if (t[i] >= $4) { y = a[i]; break }
+				print $4, y, $6
+			}' >"$plots/$k-$n.kills" || true
+	done
+	scen=$(ls "$logs/$k" | sed -n 's/^\(.*\)-\(oom\|earlyoom\|lmk\)\.log$/\1/p' | sort -u)
+	for s in $scen; do
+		{
+			echo "set terminal pngcairo size 1000,1050 font ',9'"
+			echo "set output '$results/$s-$short.png'"
+			echo "set multiplot layout 3,1 title '$s on $k (MemTotal $((memtotal_kb / 1024)) MiB)'"
+			echo "set yrange [0:$((memtotal_kb / 1024))]"
+			echo "set ylabel 'MiB'"
+			echo "set key top right horizontal font ',8'"
+			echo "set grid ytics"
+			for m in oom earlyoom lmk; do
+				base=$plots/$k-$s-$m
+				echo "unset arrow; unset label"
+				echo "set title '$m'"
+				[ "$m" = lmk ] && echo "set xlabel 'seconds from the run start'"
+				set -- $adjrows
+				x=0.005
+				for r in $rows; do
+					y=$(awk -v p="$r" 'BEGIN { printf "%.1f", p * 4 / 1024 }')
+					echo "set arrow from graph 0, first $y to graph 1, first $y nohead dt 2 lc rgb 'gray50'"
+					# side by side: the low rows are close together
+					echo "set label '$((r * 4 / 1024)) MiB: adj>=$1' at graph $x, first $y offset 0,0.6 font ',7' tc rgb 'gray40'"
+					x=$(awk -v x="$x" 'BEGIN { print x + 0.11 }')
+					shift
+				done
+				if [ ! -s "$base.ts" ]; then
+					echo "set label 'no result' at graph 0.5, graph 0.5 center"
+					echo "plot NaN notitle"
+					continue
+				fi
+				p="plot '$base.ts' u 1:2 w l lw 1.2 lc rgb '#1f77b4' t 'MemFree', '' u 1:3 w l lw 1.2 lc rgb '#2ca02c' t 'file', '' u 1:4 w l lw 1.2 lc rgb '#ff7f0e' t 'MemAvailable'"
+				if [ -s "$base.kills" ]; then
+					p="$p, '$base.kills' u 1:2 w p pt 7 ps 0.7 lc rgb 'red' t 'kill (adj)', '' u 1:2:3 w labels offset 0,0.8 font ',7' tc rgb 'red' notitle"
+				fi
+				echo "$p"
+			done
+			echo "unset multiplot"
+		} >"$plots/$k-$s.gp"
+		gnuplot "$plots/$k-$s.gp" 2>"$plots/$k-$s.err" ||
+			echo "report: gnuplot failed for $k $s: $(head -n 3 "$plots/$k-$s.err")" >&2
+	done
+done
+
+# ---- RESULTS.md -----------------------------------------------------------
+{
+	echo "# lowmemkiller benchmark results"
+	echo
+	echo "Generated by \`make bench\` (bench/run-bench.sh) on $(date -u +%Y-%m-%d)."
+	echo
+	echo "- Kernels: ${kvers% }"
+	echo "- Guest: QEMU TCG, 2 vCPUs, -m ${BENCH_MEM:-256} (MemTotal $((${memtotal_kb:-0} / 1024)) MiB), no swap; busybox initramfs;"
+	echo "  earlyoom and stress-ng (the host's Debian packages) and the 96 MiB working set on a read-only ext4 disk"
+	echo "- Table for every mode: minfree ${minfree} pages, adj ${adjs} (the module's defaults);"
+	echo "  the module is loaded only in mode lmk; mode earlyoom runs \`earlyoom ${eo}\` (SIGKILL at the top row's MemAvailable)"
+	echo "- One fresh boot per kernel, scenario and mode; ${BENCH_WALL:-?} s of boots in all"
+	echo
+	echo "## How to read"
+	echo
+	cat <<'EOF'
+Each row is one scenario under one killer: `oom` is the kernel OOM killer
+alone, `earlyoom` the userspace daemon, `lmk` this module.  **kills** counts
+the processes that died by SIGKILL or SIGTERM during the run (the bench's own
+and, for third-party, stress-ng's workers); **min** is the fewest background
+processes whose private memory covers what the foreground needed beyond
+MemAvailable at its start, largest first (`+`: even all of them are not
+enough), and **excess** is kills beyond it: a killer that keeps a reserve, as
+lmk and earlyoom do here (64 MiB), is expected to exceed it.  **viol.** counts
+kills made while a killable process with a higher adj, or the same adj and a
+clearly larger size, was alive; **fg lost** kills of processes at adj <= 0.
+**kernel OOM** is "Killed process" lines of the kernel (and "invoked
+oom-killer" reports) during the run.  **min avail** is the lowest MemAvailable
+sampled every 10 ms; **1st kill** is when the first victim died or was
+chosen, in seconds after the foreground started (negative: during set-up),
+with MemAvailable then.  The foreground reader's **passes** over its working
+set are its useful work and **stall** the longest gap between two of them
+(the filecache reader rereads 96 MiB per pass, the others touch 8 MiB every
+10 ms).  **PSI full** is the growth of `full total` in
+/proc/pressure/memory.  **reaction** and **exit** come from the module's kill
+log (`reaction_us`: from the first sight of the crossing to the kill;
+`exit_ms`: from the kill to the victim's memory being released); **walk** is
+the module's statistics: walks, mean and longest walk time, processes
+visited per walk.  Times are those of an emulated (TCG) guest on a shared
+host: compare modes with one another, not with real hardware.  Each cell is
+one run; counts and times vary from run to run.  bench/README.md defines every
+field; results.csv has them all.
+EOF
+	echo
+	for k in $kvers; do
+		echo "## $k"
+		echo
+		echo "| scenario | mode | kills | min | excess | viol. | fg lost | kernel OOM kills (invoked) | min avail MiB | 1st kill s (avail MiB) | passes | stall ms | PSI full ms | grow s | reaction µs avg/max | exit ms avg/max | walks: n, µs avg/max, tasks/walk |"
+		echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+		awk -F, -v k="$k" '
+			NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			function g(name) { return $(c[name]) }
+			function mib(kb) { return kb == "n/a" || kb < 0 ? "n/a" : sprintf("%.0f", kb / 1024) }
+			g("kernel") == k {
+				walk = "n/a"
+				if (g("scan_walks") != "n/a") {
+					w = g("scan_walks")
+					walk = w
+					if (w > 0)
+						walk = sprintf("%d, %.0f/%.0f, %.0f", w,
+							g("scan_ns_total") / w / 1000,
+							g("scan_ns_max") / 1000,
+							g("tasks_visited") / w)
+				}
+				first = g("first_kill_s") == "n/a" ? "none" : \
+					g("first_kill_s") " (" mib(g("avail_first_kill_kb")) ")"
+				note = g("timeout") == 1 ? " (limit)" : ""
+				st = g("runsh_status") == "0" ? "" : " †"
+				printf "| %s | %s%s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s%s | %s/%s | %s/%s | %s |\n",
+					g("scenario"), g("mode"), st, g("kills"),
+					g("min_kills"), g("excess_kills"),
+					g("violations"), g("fg_losses"),
+					g("oom_kills"), g("oom_invoked"),
+					mib(g("min_avail_kb")), first, g("passes"),
+					g("worst_stall_ms"), g("psi_full_ms"),
+					g("grow_s"), note,
+					g("reaction_us_avg"), g("reaction_us_max"),
+					g("exit_ms_avg"), g("exit_ms_max"), walk
+			}' "$csv"
+		echo
+	done
+	echo "† run.sh reported a failure for that boot (kernel splat, hang or timeout): see the notes below."
+	echo "(limit): the grower had not finished when the run's 45 s limit ended it."
+	echo
+	echo "## Scan cost at scale (module loaded, -m ${BENCH_SCALE_MEM:-1024})"
+	echo
+	cat <<'EOF'
+A one-row table crossed at once (minfree = all of RAM) with adj 1000, which
+no process has, so that every walk visits every process and finds nothing;
+the poll then walks about ten times a second (its empty-row backoff).  For
+3 s per size, from the module's statistics: walks, processes visited per
+walk, scan_ns_total / tasks_visited, and scan_ns_max.  The guest has more
+memory than the others because 5000 processes do not fit in 256 MiB.
+EOF
+	echo
+	echo "| kernel | processes | walks | tasks/walk | ns per task | longest walk µs | walks/s |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	cat "$logs"/*/scaling.log 2>/dev/null | grep -h '^BENCHSCALE ' | awk '{
+		for (i = 2; i <= NF; i++) {
+			eq = index($i, "=")
+			v[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+		}
+		printf "| %s | %s | %s | %s | %s | %.0f | %s |\n", v["kernel"],
+			v["procs"], v["walks"], v["tasks_per_walk"],
+			v["ns_per_task"], v["scan_ns_max"] / 1000, v["walks_per_s"]
+	}'
+	echo
+	echo "## count_objects and the poll tick, above the thresholds"
+	echo
+	cat <<'EOF'
+The module's statistics time only walks, so these two paths are timed with
+the function_graph tracer limited to them (depth 1: the time includes the
+tracer's own entry and exit, no task walk happens).  count_objects is driven
+by 200 writes of 2 to /proc/sys/vm/drop_caches (every shrinker's
+count_objects runs); the poll ticks on its own, and the number of calls in
+the 5 s window gives its period.  Memory is far above the table: free
+memory is, file pages are not (the guest has almost none).
+EOF
+	echo
+	echo "| kernel | function | calls | median ns | mean ns | max ns |"
+	echo "| --- | --- | ---: | ---: | ---: | ---: |"
+	cat "$logs"/*/scaling.log 2>/dev/null | grep -h '^BENCHCOST ' | awk '{
+		for (i = 2; i <= NF; i++) {
+			eq = index($i, "=")
+			v[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+		}
+		printf "| %s | %s | %s | %s | %s | %s |\n", v["kernel"], v["fn"],
+			v["calls"], v["median_ns"], v["avg_ns"], v["max_ns"]
+	}'
+	echo
+	echo "## Plots"
+	echo
+	echo "One per kernel and scenario, a panel per mode: MemFree, file pages (Active + Inactive file) and MemAvailable in MiB against seconds from the run's start; dashed lines are the minfree rows; red points are kills at the MemAvailable of their time, labelled with the victim's adj."
+	echo
+	for k in $kvers; do
+		short=$(echo "$k" | cut -d. -f1-2 | cut -d- -f1)
+		line="- $k:"
+		for f in "$results"/*-"$short".png; do
+			[ -e "$f" ] || continue
+			n=${f##*/}
+			line="$line [${n%-*}]($n)"
+		done
+		echo "$line"
+	done
+	echo
+	echo "## Notes"
+	echo
+	notes=0
+	while read -r k name rc _; do
+		log=$logs/$k/$name.log
+		reason=
+		if ! grep -q '^BENCH ' "$log" 2>/dev/null && [ "$name" != scaling ]; then
+			reason="no result"
+		elif [ "$name" = scaling ] && ! grep -q '^BENCHSCALE ' "$log" 2>/dev/null; then
+			reason="no result"
+		fi
+		err=$(grep -h '^BENCHERR' "$log" 2>/dev/null | head -n 1)
+		[ -z "$err" ] || reason="${reason:+$reason; }$err"
+		if [ "$rc" != 0 ]; then
+			why=$(grep -m1 'FAIL' "$logs/$k/$name.run" 2>/dev/null | sed 's/^run: //')
+			reason="${reason:+$reason; }run.sh status $rc: ${why:-?}"
+		fi
+		if [ -n "$reason" ]; then
+			echo "- $k $name: $reason"
+			notes=$((notes + 1))
+		fi
+	done <"$logs/boots.txt"
+	[ $notes -gt 0 ] || echo "- Every boot finished cleanly."
+} >"$md"
+

@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: lowmemkiller against the kernel OOM killer alone and earlyoom,
+# in QEMU, on Debian's 6.1 and 6.12 kernels.
+#
+# For each kernel: build the module, then boot one fresh guest per scenario
+# and mode (a kernel OOM run can leave a guest in a bad state), and one
+# more for the module's scaling run.  Collects the guests' BENCH lines into
+# bench/results/results.csv and RESULTS.md, and plots each scenario.
+# bench/README.md describes the scenarios and every number.
+#
+# Usage: bench/run-bench.sh
+# Environment:
+#   KERNELS     kernel filters for selftests/qemu/kernels.sh, space or comma
+#               separated (default "6.1 6.12"; RT kernels are left out)
+#   SCENARIOS   default "ladder burst protected creep ties crowd filecache
+#               thirdparty"
+#   MODES       default "oom earlyoom lmk"
+#   SCALING     1 (default) to run the scaling boot, 0 not to
+#   SCALE_PROCS processes for the scaling run (default 100,1000,5000)
+#   MEM         guest memory in MiB (default 256)
+#   SCALE_MEM   the scaling guest's memory in MiB (default 1024: 5000
+#               processes do not fit in 256)
+#   RESULTS     where the results go (default bench/results)
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+out=$repo/build/bench
+results=${RESULTS:-$here/results}
+kernels_filter=${KERNELS:-6.1 6.12}
+scenarios=${SCENARIOS:-ladder burst protected creep ties crowd filecache thirdparty}
+modes=${MODES:-oom earlyoom lmk}
+scaling=${SCALING:-1}
+scale_procs=${SCALE_PROCS:-100,1000,5000}
+mem=${MEM:-256}
+scale_mem=${SCALE_MEM:-1024}
+# ext4 (and the crc32c it asks for) to mount the bench disk in the guest
+export LMK_MODULES="zram brd virtio_blk virtio_pci crc32c_generic ext4"
+
+die()
+{
+	echo "bench: error: $*" >&2
+	exit 1
+}
+
+start=$(date +%s)
+
+kernels=
+for f in ${kernels_filter//,/ }; do
+	for k in $("$repo/selftests/qemu/kernels.sh" "$f" | grep -v -- -rt- | cut -d' ' -f1); do
+		case " $kernels " in
+		*" $k "*) ;;
+		*) kernels="$kernels $k" ;;
+		esac
+	done
+done
+[ -n "$kernels" ] || die "no kernel matches '$kernels_filter' (see selftests/qemu/kernels.sh)"
+echo "bench: kernels:$kernels"
+
+# the disk: rebuilt when missing or older than its recipe
+disk=$out/disk.img
+if [ ! -f "$disk" ] || [ "$here/mkdisk.sh" -nt "$disk" ]; then
+	"$here/mkdisk.sh" "$disk"
+fi
+
+# the payload: the driver and the guest script, as /tests/demo.sh
+payload=$out/payload
+rm -rf "$payload"
+mkdir -p "$payload"
+ksft=$repo/build/linux-source/ksft
+gcc -static -pthread -O2 -Wall -Werror -Wno-clobbered -I"$ksft" \
+	-I"$repo/selftests/guest" -I"$repo" -ffile-prefix-map="$repo/"= \
+	-o "$payload/bench" "$here/guest/bench.c"
+cp "$here/guest/bench.sh" "$payload/demo.sh"
+chmod +x "$payload/demo.sh"
+
+logs=$out/logs
+rm -rf "$logs"
+mkdir -p "$logs"
+
+# boot <kver> <name> <mem> <kernel args>: one guest, its output in $logs
+boot()
+{
+	local kver=$1 name=$2 m=$3 args=$4 rc=0 t
+	local dir=$out/qemu/$kver/$name
+
+	t=$(date +%s)
+	"$repo/selftests/qemu/run.sh" -q -M demo -m "$m" -t 240 -p 200 \
+		-d "$disk" -a "$args" -o "$dir" "$kver" \
+		"$out/mod/$kver/lowmemkiller.ko" "$payload" \
+		>"$logs/$kver/$name.run" 2>&1 || rc=$?
+	tr -d '\r' <"$dir/ktap.log" >"$logs/$kver/$name.log"
+	cp "$dir/console.log" "$logs/$kver/$name.console"
+	t=$(($(date +%s) - t))
+	if ! grep -q '^BENCH' "$logs/$kver/$name.log"; then
+		echo "bench: $kver $name: no result (run.sh status $rc, ${t}s), see $logs/$kver/$name.*"
+	elif grep -q '^BENCHERR' "$logs/$kver/$name.log"; then
+		echo "bench: $kver $name: $(grep '^BENCHERR' "$logs/$kver/$name.log" | head -1)"
+	elif [ $rc -ne 0 ]; then
+		echo "bench: $kver $name: done, ${t}s (run.sh status $rc: $(grep -m1 'FAIL' "$logs/$kver/$name.run" || echo '?'))"
+	else
+		echo "bench: $kver $name: done, ${t}s"
+	fi
+	echo "$kver $name $rc $t" >>"$logs/boots.txt"
+}
+
+for kver in $kernels; do
+	mkdir -p "$logs/$kver"
+	sh "$repo/scripts/build-module.sh" "$kver" "/usr/src/linux-headers-$kver" \
+		"$out/mod/$kver"
+	for s in $scenarios; do
+		for m in $modes; do
+			boot "$kver" "$s-$m" "$mem" "bench.mode=$m bench.scenarios=$s"
+		done
+	done
+	if [ "$scaling" = 1 ]; then
+		boot "$kver" scaling "$scale_mem" "bench.mode=scaling bench.procs=$scale_procs"
+	fi
+done
+
+wall=$(($(date +%s) - start))
+echo "bench: all boots done in ${wall}s"
+BENCH_WALL=$wall BENCH_MEM=$mem BENCH_SCALE_MEM=$scale_mem \
+	bash "$here/report.sh" "$logs" "$results"
+echo "bench: results in $results (RESULTS.md, results.csv, plots), ${wall}s of boots"

@@ -298,6 +298,7 @@ struct kill_entry {
 	int pid, tgid, adj, min_adj, row, dry_run;
 	long rss_kb, swap_kb, size_kb, free_kb, file_kb, minfree_kb, exit_ms;
 	long reaction_us;
+	double ts;		/* seconds, CLOCK_MONOTONIC, when SIGKILL was sent */
 	char reason[16];
 	char comm[32];
 };
@@ -345,6 +346,7 @@ static inline int kill_log_read(struct kill_entry *e, int max)
 	while (n < max && fgets(line, sizeof(line), f)) {
 		if (line[0] == '#')
 			continue;
+		e[n].ts = atof(line);
 		e[n].pid = kv_long(line, "pid");
 		e[n].tgid = kv_long(line, "tgid");
 		e[n].adj = kv_long(line, "adj");

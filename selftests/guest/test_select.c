@@ -226,9 +226,15 @@ TEST_F(sel, one_victim_per_pass_by_default)
 	ASSERT_EQ(3, deficit_pass(self, "0", log));
 	for (i = 0; i < 3; i++)
 		EXPECT_EQ(900 - 50 * i, log[i].adj);
-	/* Each pass sees the memory the previous victim gave back. */
-	EXPECT_GT(log[1].free_kb, log[0].free_kb);
-	EXPECT_GT(log[2].free_kb, log[1].free_kb);
+	/*
+	 * Each victim was waited for, and the next one chosen only after it
+	 * had released its memory.
+	 */
+	for (i = 1; i < 3; i++) {
+		EXPECT_GE(log[i - 1].exit_ms, 0);
+		EXPECT_GE((log[i].ts - log[i - 1].ts) * 1000,
+			  (double)log[i - 1].exit_ms);
+	}
 }
 
 TEST_F(sel, pid1_kthreads_and_unkillable_are_never_chosen)

@@ -8,6 +8,8 @@
 #   make check          every test, on every installed Debian kernel
 #   make bench          lowmemkiller against the kernel OOM killer and earlyoom
 #                       in QEMU, per kernel (KERNELS=...); bench/results/
+#   make check-debug    the guest suite, KUnit and kmemleak under a KASAN and
+#                       lockdep kernel (built from linux-source once, cached)
 #   make unit           host unit tests of the policy only
 #   make install        modules_install into updates/ for KERNELRELEASE
 #   make dkms-install   register with DKMS, build and install for KERNELRELEASE
@@ -86,6 +88,9 @@ unit: deps
 check: deps
 	bash scripts/check.sh $(KERNELS)
 
+check-debug: deps
+	bash scripts/check-debug.sh
+
 demo: deps
 	sh scripts/linux-source.sh $(BUILD)/linux-source
 	sh scripts/build-module.sh $(DEMO_KERNEL) /usr/src/linux-headers-$(DEMO_KERNEL) $(BUILD)/mod/$(DEMO_KERNEL)
@@ -101,4 +106,4 @@ clean:
 	rm -rf lmk_config.h .lmk_kdir $(BUILD)
 
 .PHONY: all kdir-check modules install dkms-src dkms-install dkms-remove \
-	deps unit check demo bench clean
+	deps unit check check-debug demo bench clean

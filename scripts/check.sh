@@ -113,6 +113,23 @@ done <<EOF_KERNELS
 $kernels
 EOF_KERNELS
 
+# The debug lane (KASAN, lockdep, kmemleak, KUnit), if its kernel is built;
+# building it is for "make check-debug".
+if scripts/debug-kernel.sh --check; then
+	echo "== debug lane"
+	bash scripts/check-debug.sh --no-kernel-build |
+		tee "$build/check-debug.log" | grep -vE "^# (ok|# )"
+	tot=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$build/check-debug.log")
+	if [ -n "$tot" ]; then
+		read -r p _ f _ s _ <<<"$tot"
+		add "$p" "$f" "$s"
+	else
+		result 1 "debug lane ran"
+	fi
+else
+	echo "debug kernel not built (make check-debug builds it): debug lane skipped"
+fi
+
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

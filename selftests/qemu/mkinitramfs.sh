@@ -17,6 +17,9 @@
 #   LMK_MODULES   helper modules to copy from /lib/modules/<kver>
 #                 (default "zram brd virtio_blk virtio_pci"); their
 #                 dependencies are added automatically.
+#   LMK_MODROOT   take the helper modules from
+#                 $LMK_MODROOT/lib/modules/<kver> instead, e.g. a kernel
+#                 installed with "make modules_install INSTALL_MOD_PATH=..."
 
 set -eu
 
@@ -44,7 +47,7 @@ payload=$4
 here=$(cd "$(dirname "$0")" && pwd)
 busybox=${BUSYBOX:-/bin/busybox}
 helper_modules=${LMK_MODULES:-zram brd virtio_blk virtio_pci}
-moddir=/lib/modules/$kver
+moddir=${LMK_MODROOT:-}/lib/modules/$kver
 
 command -v cpio >/dev/null ||
 	die "cpio not found (Debian package 'cpio')"

@@ -15,6 +15,9 @@
 #   -p SECONDS  per-test timeout inside the guest (default 300)
 #   -d IMAGE    attach IMAGE as a raw virtio-blk disk (/dev/vda)
 #   -a ARGS     extra kernel command line arguments
+#   -k IMAGE    boot IMAGE instead of /boot/vmlinuz-<kver>
+#   -L DIR      take helper modules from DIR/lib/modules/<kver> instead of
+#               /lib/modules/<kver> (a modules_install INSTALL_MOD_PATH)
 #   -q          quiet: do not stream the guest's results
 #
 # Environment: ACCEL=kvm to use KVM instead of TCG, MEM as -m.
@@ -53,8 +56,10 @@ test_timeout=300
 disk=
 extra_append=
 quiet=
+kernel=
+modroot=
 
-while getopts "o:m:T:M:t:p:d:a:qh" opt; do
+while getopts "o:m:T:M:t:p:d:a:k:L:qh" opt; do
 	case $opt in
 	o) workdir=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -64,6 +69,8 @@ while getopts "o:m:T:M:t:p:d:a:qh" opt; do
 	p) test_timeout=$OPTARG ;;
 	d) disk=$OPTARG ;;
 	a) extra_append=$OPTARG ;;
+	k) kernel=$OPTARG ;;
+	L) modroot=$OPTARG ;;
 	q) quiet=1 ;;
 	*) usage ;;
 	esac
@@ -74,7 +81,7 @@ shift $((OPTIND - 1))
 kver=$1
 ko=$2
 payload=$3
-kernel=/boot/vmlinuz-$kver
+kernel=${kernel:-/boot/vmlinuz-$kver}
 
 is_number "$mem" || die "bad memory size '$mem'"
 is_number "$host_timeout" || die "bad timeout '$host_timeout'"
@@ -90,6 +97,8 @@ esac
 [ -f "$ko" ] || die "module '$ko' not found"
 [ -d "$payload" ] || die "payload directory '$payload' not found"
 [ -z "$disk" ] || [ -f "$disk" ] || die "disk image '$disk' not found"
+[ -z "$modroot" ] || [ -d "$modroot/lib/modules/$kver" ] ||
+	die "no $modroot/lib/modules/$kver"
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 not found (Debian package 'qemu-system-x86')"
 
@@ -119,7 +128,7 @@ console=$workdir/console.log
 ktap=$workdir/ktap.log
 qemu_log=$workdir/qemu.log
 
-"$here/mkinitramfs.sh" "$initrd" "$kver" "$ko" "$payload"
+LMK_MODROOT=$modroot "$here/mkinitramfs.sh" "$initrd" "$kver" "$ko" "$payload"
 echo "$accel_msg"
 
 append="console=ttyS0 panic=-1 lmk.mode=$mode lmk.tests=$tests lmk.timeout=$test_timeout"
@@ -175,14 +184,15 @@ elif [ $rc -ne 0 ]; then
 	status=1
 fi
 
-# Kernel splats.  A Call Trace shortly after "invoked oom-killer" is part
-# of an OOM report, not a bug.
+# Kernel splats.  A Call Trace shortly after "invoked oom-killer" or "page
+# allocation failure" is part of the kernel's report of memory exhaustion
+# (tests that let the kernel OOM killer act cause both), not a bug.
 splats=$(awk -v ctx=10 -v maxhit=10 '
 	{
 		sub(/\r$/, "")
 		line[NR] = $0
 	}
-	/invoked oom-killer/ {
+	/invoked oom-killer|page allocation failure/ {
 		oom = NR
 	}
 	/BUG:|WARNING:|Oops|KASAN|UBSAN:|general protection fault|Kernel panic/ ||

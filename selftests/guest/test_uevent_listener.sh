@@ -15,6 +15,12 @@ sleep 0.2
 
 sleep 600 &
 victim=$!
+# until busybox has exec'd, the child is still a copy of this shell
+i=0
+while [ $i -lt 100 ] && [ "$(cat /proc/$victim/comm 2>/dev/null)" != sleep ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 echo 750 >/proc/$victim/oom_score_adj
 write $P/adj 700
 write $P/minfree $(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 4))

@@ -88,7 +88,13 @@ static struct workqueue_struct *lmk_wq;
 static struct delayed_work lmk_watch_work;	/* death wait, uevents */
 static struct delayed_work lmk_poll_work;	/* early trigger */
 
-static void lmk_read_mem(struct lmk_mem *m)
+/*
+ * @precise adds the per-CPU free lists, a walk over zones and CPUs.  The
+ * deciding paths (poll, scan, OOM) want it; count_objects runs on every
+ * reclaim pass and stays O(1) without it: it can only err towards "a kill
+ * may be due", which the scan then checks precisely.
+ */
+static void lmk_read_mem(struct lmk_mem *m, bool precise)
 {
 	long free = global_zone_page_state(NR_FREE_PAGES);
 	long file = global_node_page_state(NR_FILE_PAGES) -
@@ -98,7 +104,8 @@ static void lmk_read_mem(struct lmk_mem *m)
 #ifdef CONFIG_SWAP
 	file -= global_node_page_state(NR_SWAPCACHE);
 #endif
-	free += lmk_pcp_free_pages();
+	if (precise)
+		free += lmk_pcp_free_pages();
 	free -= lmk_reserve_pages();
 	m->other_free = free > 0 ? free : 0;
 	m->other_file = file > 0 ? file : 0;
@@ -575,7 +582,7 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	else if (!mutex_trylock(&lmk_scan_mutex))
 		return 0;
 
-	lmk_read_mem(&mem);
+	lmk_read_mem(&mem, true);
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
 	/* At the OOM point the system is out of memory whatever the table says. */
@@ -640,7 +647,7 @@ static unsigned long lmk_count_objects(struct shrinker *s,
 	int row;
 
 	lmk_stat_inc(LMK_STAT_COUNT_CALLS);
-	lmk_read_mem(&mem);
+	lmk_read_mem(&mem, false);
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
 	lmk_note_crossing(row);
@@ -702,7 +709,7 @@ static void lmk_poll_fn(struct work_struct *work)
 
 	if (!ms || READ_ONCE(lmk_stopping))
 		return;
-	lmk_read_mem(&mem);
+	lmk_read_mem(&mem, true);
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
 	lmk_note_crossing(row);

@@ -244,27 +244,6 @@ static void meminfo_read(struct meminfo *m)
 	m->file_kb = af + inf;
 }
 
-/* A "Key:   123 kB" field of /proc/PID/status, or -1. */
-static long status_kb(pid_t pid, const char *key)
-{
-	char path[64], line[128];
-	size_t klen = strlen(key);
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
-			v = atol(line + klen + 1);
-			break;
-		}
-	fclose(f);
-	return v;
-}
-
 /* "full total=" (or "some total=") of /proc/pressure/memory, in us. */
 static long long psi_total_us(const char *which)
 {

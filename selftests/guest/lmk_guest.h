@@ -113,14 +113,15 @@ static inline long long lmk_stat(const char *name)
 	return atoll(buf);
 }
 
-static inline long meminfo_kb(const char *key)
+/* A "Key:   123 kB" field of a /proc file, or -1. */
+static inline long proc_field_kb(const char *path, const char *key)
 {
 	char line[256];
 	size_t klen = strlen(key);
 	long v = -1;
 	FILE *f;
 
-	f = fopen("/proc/meminfo", "r");
+	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
@@ -130,6 +131,20 @@ static inline long meminfo_kb(const char *key)
 		}
 	fclose(f);
 	return v;
+}
+
+static inline long meminfo_kb(const char *key)
+{
+	return proc_field_kb("/proc/meminfo", key);
+}
+
+/* A field of /proc/@pid/status, e.g. "VmSwap", or -1. */
+static inline long status_kb(pid_t pid, const char *key)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	return proc_field_kb(path, key);
 }
 
 static inline int set_oom_score_adj(pid_t pid, int adj)

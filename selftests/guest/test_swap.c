@@ -7,23 +7,6 @@
 
 #include "kselftest_harness.h"
 
-static long status_kb(pid_t pid, const char *key)
-{
-	char path[64], line[128];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			v = atol(line + strlen(key) + 1);
-	fclose(f);
-	return v;
-}
-
 FIXTURE(swap) {
 	pid_t swapped, resident;
 };
@@ -45,9 +28,9 @@ FIXTURE_SETUP(swap)
 	ASSERT_GT(self->swapped, 0);
 	ASSERT_GT(self->resident, 0);
 	TH_LOG("swapped hog: VmRSS %ld kB VmSwap %ld kB",
-	       status_kb(self->swapped, "VmRSS:"),
-	       status_kb(self->swapped, "VmSwap:"));
-	if (status_kb(self->swapped, "VmSwap:") < 16384)
+	       status_kb(self->swapped, "VmRSS"),
+	       status_kb(self->swapped, "VmSwap"));
+	if (status_kb(self->swapped, "VmSwap") < 16384)
 		SKIP(return, "could not push the hog out to swap");
 }
 

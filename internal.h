@@ -23,12 +23,14 @@
  * @LMK_REASON_SHRINKER: reclaim called the shrinker with a row crossed
  * @LMK_REASON_POLL:     the pressure poll saw a row crossed before reclaim
  * @LMK_REASON_OOM:      the kernel OOM killer was about to act
+ * @LMK_REASON_THRASHING: the file cache was refaulted beyond thrashing_limit
  * @NR_LMK_REASONS:      number of reasons
  */
 enum lmk_reason {
 	LMK_REASON_SHRINKER,
 	LMK_REASON_POLL,
 	LMK_REASON_OOM,
+	LMK_REASON_THRASHING,
 	NR_LMK_REASONS,
 };
 
@@ -66,6 +68,7 @@ enum lmk_stat_item {
 	LMK_STAT_DRY_RUN,
 	LMK_STAT_POLL_KILLS,
 	LMK_STAT_OOM_KILLS,
+	LMK_STAT_THRASHING_KILLS,
 	NR_LMK_STATS,
 };
 

@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -64,21 +65,42 @@ struct lmk_mem {
 	unsigned long other_file;
 };
 
+/* The most victims one pass may kill: 1 + the deficit_kills maximum. */
+#define LMK_BATCH_MAX		16
+
+/**
+ * struct lmk_dying - a killed victim whose memory is not yet released
+ * @pid:     its thread-group pid
+ * @mm:      its mm, mmgrab()bed, to see it released
+ * @kill_ns: ktime_get_ns() at the kill
+ * @seq:     its kill log entry
+ */
+struct lmk_dying {
+	struct pid *pid;
+	struct mm_struct *mm;
+	u64 kill_ns;
+	u64 seq;
+};
+
 /*
- * The victim being waited for.  After a kill no new victim is chosen until
- * this one has released its memory or death_timeout_ms has passed: a second
- * kill while the first is still unmapping is the overkill the Android
- * driver's fixed one-second window was meant to stop, and waiting for the
- * real exit instead of a fixed time avoids its underkill.
+ * The victims being waited for.  After a pass no new victim is chosen until
+ * all of its victims have released their memory or death_timeout_ms has
+ * passed: a kill while the last one is still unmapping is the overkill the
+ * Android driver's fixed one-second window was meant to stop, and waiting
+ * for the real exit instead of a fixed time avoids its underkill.  @nr is
+ * read without the lock (READ_ONCE()) to ask "is a victim dying?".
  */
 static DEFINE_SPINLOCK(lmk_victim_lock);
 static struct {
-	struct pid *pid;		/* thread-group pid, or NULL: no wait */
-	struct mm_struct *mm;		/* mmgrab()bed, to see it released */
+	struct lmk_dying v[LMK_BATCH_MAX];
+	unsigned int nr;
 	unsigned long deadline;		/* jiffies */
-	u64 kill_ns;
-	u64 seq;			/* kill log entry */
-} lmk_victim;				/* protected by lmk_victim_lock */
+} lmk_victims;				/* protected by lmk_victim_lock */
+
+static bool lmk_victim_pending(void)
+{
+	return READ_ONCE(lmk_victims.nr) != 0;
+}
 
 /* One scan at a time: concurrent reclaimers would pick the same victim. */
 static DEFINE_MUTEX(lmk_scan_mutex);
@@ -128,20 +150,21 @@ static atomic64_t lmk_cross = ATOMIC64_INIT(0);
 
 #define LMK_CROSS_ROW_BITS	4
 
-static void lmk_note_crossing(int row)
+static bool lmk_note_crossing(int row)
 {
 	s64 old = atomic64_read(&lmk_cross);
+	s64 new;
 
 	if (row < 0) {
 		if (old)
 			atomic64_set(&lmk_cross, 0);
-		return;
+		return false;
 	}
 	if ((old & ((1 << LMK_CROSS_ROW_BITS) - 1)) == row + 1 ||
-	    READ_ONCE(lmk_victim.pid))
-		return;
-	atomic64_cmpxchg(&lmk_cross, old,
-			 (ktime_get_ns() << LMK_CROSS_ROW_BITS) | (row + 1));
+	    lmk_victim_pending())
+		return false;
+	new = (ktime_get_ns() << LMK_CROSS_ROW_BITS) | (row + 1);
+	return atomic64_cmpxchg(&lmk_cross, old, new) == old;
 }
 
 /* When @row was first seen crossed, in ktime_get_ns(), or 0. */
@@ -155,107 +178,123 @@ static u64 lmk_crossed_since(int row)
 }
 
 /*
- * The victim's memory is gone once exit_mmap() has unmapped it, which it
+ * A victim's memory is gone once exit_mmap() has unmapped it, which it
  * marks with MMF_OOM_SKIP, or once no task is left in its thread group.
  * mm_users reaching zero is not enough: it drops before the unmapping, and
  * a kill chosen in that window would find the memory not yet free.
  */
-static bool lmk_victim_exited(void)
+static bool lmk_dying_exited(const struct lmk_dying *d)
 {
+	return test_bit(MMF_OOM_SKIP, &d->mm->flags) ||
+	       !pid_has_task(d->pid, PIDTYPE_TGID);
+}
+
+/*
+ * Take one victim whose wait is over (exited, or all timed out) off the
+ * list into @out.  Returns false when there is none.
+ */
+static bool lmk_dying_take_done(struct lmk_dying *out, s64 *exit_ms)
+{
+	unsigned int i, nr;
+	bool timed_out;
+
 	lockdep_assert_held(&lmk_victim_lock);
-	return test_bit(MMF_OOM_SKIP, &lmk_victim.mm->flags) ||
-	       !pid_has_task(lmk_victim.pid, PIDTYPE_TGID);
+	nr = lmk_victims.nr;
+	timed_out = time_after_eq(jiffies, lmk_victims.deadline);
+	for (i = 0; i < nr; i++) {
+		struct lmk_dying *d = &lmk_victims.v[i];
+
+		if (lmk_dying_exited(d))
+			*exit_ms = div_u64(ktime_get_ns() - d->kill_ns,
+					   NSEC_PER_MSEC);
+		else if (timed_out)
+			*exit_ms = LMK_EXIT_TIMEOUT;
+		else
+			continue;
+		*out = *d;
+		lmk_victims.v[i] = lmk_victims.v[nr - 1];
+		WRITE_ONCE(lmk_victims.nr, nr - 1);
+		return true;
+	}
+	return false;
 }
 
 /**
  * lmk_victim_busy() - is a killed victim still being waited for?
  *
- * Ends the wait when the victim has exited (recording how long it took in
- * the kill log) or when death_timeout_ms has passed.
+ * Ends the wait of every victim that has exited (recording how long it
+ * took in the kill log), and of all of them once death_timeout_ms has
+ * passed since the last kill.
  *
  * Context: process context; takes lmk_victim_lock.
- * Return: true while the wait goes on.
+ * Return: true while any wait goes on.
  */
 static bool lmk_victim_busy(void)
 {
-	struct mm_struct *mm = NULL;
-	struct pid *pid = NULL;
-	s64 exit_ms = -1;
-	bool timed_out = false;
-	u64 seq = 0;
+	struct lmk_dying d;
+	s64 exit_ms;
+	bool found, busy;
 
-	spin_lock(&lmk_victim_lock);
-	if (!lmk_victim.pid) {
-		spin_unlock(&lmk_victim_lock);
+	if (!lmk_victim_pending())
 		return false;
-	}
-	if (lmk_victim_exited()) {
-		exit_ms = div_u64(ktime_get_ns() - lmk_victim.kill_ns,
-				  NSEC_PER_MSEC);
-	} else if (time_after_eq(jiffies, lmk_victim.deadline)) {
-		timed_out = true;
-	} else {
+	for (;;) {
+		spin_lock(&lmk_victim_lock);
+		found = lmk_dying_take_done(&d, &exit_ms);
+		busy = lmk_victims.nr != 0;
 		spin_unlock(&lmk_victim_lock);
-		return true;
-	}
-	pid = lmk_victim.pid;
-	mm = lmk_victim.mm;
-	seq = lmk_victim.seq;
-	lmk_victim.pid = NULL;
-	lmk_victim.mm = NULL;
-	spin_unlock(&lmk_victim_lock);
+		if (!found)
+			return busy;
 
-	if (timed_out) {
-		lmk_stat_inc(LMK_STAT_DEATH_TIMEOUTS);
-		pr_warn("pid %d did not exit within %u ms, next kill allowed\n",
-			pid_nr(pid), READ_ONCE(lmk_death_timeout_ms));
-		exit_ms = LMK_EXIT_TIMEOUT;
+		if (exit_ms == LMK_EXIT_TIMEOUT) {
+			lmk_stat_inc(LMK_STAT_DEATH_TIMEOUTS);
+			pr_warn("pid %d did not exit within %u ms, next kill allowed\n",
+				pid_nr(d.pid), READ_ONCE(lmk_death_timeout_ms));
+		}
+		lmk_log_set_exit(d.seq, exit_ms);
+		put_pid(d.pid);
+		mmdrop(d.mm);
 	}
-	lmk_log_set_exit(seq, exit_ms);
-	put_pid(pid);
-	mmdrop(mm);
-	return false;
 }
 
 static void lmk_victim_wait(struct task_struct *p, struct mm_struct *mm,
 			    u64 kill_ns, u64 seq)
 {
 	unsigned int ms = READ_ONCE(lmk_death_timeout_ms);
+	bool added = false;
 
-	struct mm_struct *old_mm;
-	struct pid *old_pid;
-
-	/* With deficit_kills, the last victim of a pass is the one waited for. */
 	mmgrab(mm);
 	spin_lock(&lmk_victim_lock);
-	old_pid = lmk_victim.pid;
-	old_mm = lmk_victim.mm;
-	lmk_victim.pid = get_pid(task_tgid(p));
-	lmk_victim.mm = mm;
-	lmk_victim.kill_ns = kill_ns;
-	lmk_victim.seq = seq;
-	lmk_victim.deadline = jiffies + msecs_to_jiffies(ms);
-	spin_unlock(&lmk_victim_lock);
-	if (old_pid) {
-		put_pid(old_pid);
-		mmdrop(old_mm);
+	if (lmk_victims.nr < LMK_BATCH_MAX) {
+		struct lmk_dying *d = &lmk_victims.v[lmk_victims.nr];
+
+		d->pid = get_pid(task_tgid(p));
+		d->mm = mm;
+		d->kill_ns = kill_ns;
+		d->seq = seq;
+		WRITE_ONCE(lmk_victims.nr, lmk_victims.nr + 1);
+		lmk_victims.deadline = jiffies + msecs_to_jiffies(ms);
+		added = true;
 	}
+	spin_unlock(&lmk_victim_lock);
+	if (!added)
+		mmdrop(mm);
 }
 
 static void lmk_victim_release(void)
 {
-	struct mm_struct *mm;
-	struct pid *pid;
+	struct lmk_dying d;
 
-	spin_lock(&lmk_victim_lock);
-	pid = lmk_victim.pid;
-	mm = lmk_victim.mm;
-	lmk_victim.pid = NULL;
-	lmk_victim.mm = NULL;
-	spin_unlock(&lmk_victim_lock);
-	if (pid) {
-		put_pid(pid);
-		mmdrop(mm);
+	for (;;) {
+		spin_lock(&lmk_victim_lock);
+		if (!lmk_victims.nr) {
+			spin_unlock(&lmk_victim_lock);
+			return;
+		}
+		d = lmk_victims.v[lmk_victims.nr - 1];
+		WRITE_ONCE(lmk_victims.nr, lmk_victims.nr - 1);
+		spin_unlock(&lmk_victim_lock);
+		put_pid(d.pid);
+		mmdrop(d.mm);
 	}
 }
 
@@ -268,6 +307,7 @@ static void lmk_victim_release(void)
  * @swap:  swap entries
  * @size:  the size used for ranking
  * @dying: SIGKILL pending, or the mm was already reaped
+ * @mm_id: which mm it is, for comparison only (no reference)
  * @mm:    the mm, mmgrab()bed, when asked for
  */
 struct lmk_cand {
@@ -278,6 +318,7 @@ struct lmk_cand {
 	unsigned long swap;
 	unsigned long size;
 	bool dying;
+	const void *mm_id;
 	struct mm_struct *mm;
 };
 
@@ -321,6 +362,7 @@ static bool lmk_task_mm(struct task_struct *p, struct lmk_cand *c, bool grab)
 			c->size = lmk_task_size(mm, &c->rss, &c->swap);
 			c->dying = fatal_signal_pending(t) ||
 				   test_bit(MMF_OOM_SKIP, &mm->flags);
+			c->mm_id = mm;
 			c->mm = NULL;
 			if (grab) {
 				mmgrab(mm);
@@ -342,24 +384,59 @@ static bool lmk_task_protected(struct task_struct *p)
 }
 
 /**
- * lmk_select() - choose the victim among processes at or above @min_adj
- * @min_adj: lowest oom_score_adj that may be killed
- * @info:    filled with the victim's identity and size
+ * struct lmk_pick - a victim chosen by a walk
+ * @task:  the process, with a reference held once the walk is done
+ * @mm_id: its mm, for comparison only
+ * @info:  its identity and size, and the pass's context
+ */
+struct lmk_pick {
+	struct task_struct *task;
+	const void *mm_id;
+	struct lmk_kill_info info;
+};
+
+/* A pass's choices, best first; under lmk_scan_mutex. */
+static struct lmk_pick lmk_picks[LMK_BATCH_MAX];
+static unsigned long lmk_pick_size[LMK_BATCH_MAX];
+
+/* Where a candidate ranks among the @nr picks so far (lmk_better_victim()). */
+static unsigned int lmk_pick_rank(unsigned int nr, short adj,
+				  unsigned long size)
+{
+	unsigned int pos = nr;
+
+	while (pos > 0 &&
+	       lmk_better_victim(adj, size, lmk_picks[pos - 1].info.adj,
+				 lmk_picks[pos - 1].info.size))
+		pos--;
+	return pos;
+}
+
+/**
+ * lmk_select() - choose the best victims among processes at or above @min_adj
+ * @tmpl: the pass's context (row, reason, memory state) for every pick
+ * @max:  how many to keep, 1..LMK_BATCH_MAX
  *
+ * One walk keeps the @max best candidates in lmk_picks[], best first.
  * Skips kernel threads, init, -1000 processes, processes already dying and
  * processes without memory.  The highest adj wins, the larger size on
  * ties (lmk_better_victim()).
  *
- * Context: process context; takes rcu_read_lock() and task locks.
- * Return: the victim with a reference held, or NULL.
+ * Context: process context, lmk_scan_mutex held; takes rcu_read_lock() and
+ * task locks.
+ * Return: the number of picks, each with a task reference held.
  */
-static struct task_struct *lmk_select(short min_adj, struct lmk_kill_info *info)
+static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
+			       unsigned int max)
 {
-	struct task_struct *p, *selected = NULL;
 	unsigned long visited = 0;
+	struct task_struct *p;
+	unsigned int nr = 0, pos, i;
 
+	lockdep_assert_held(&lmk_scan_mutex);
 	rcu_read_lock();
 	for_each_process(p) {
+		struct lmk_kill_info *info;
 		struct lmk_cand c;
 		short adj;
 
@@ -367,16 +444,37 @@ static struct task_struct *lmk_select(short min_adj, struct lmk_kill_info *info)
 		if (lmk_task_protected(p))
 			continue;
 		adj = READ_ONCE(p->signal->oom_score_adj);
-		if (adj < min_adj)
+		if (adj < tmpl->min_adj)
 			continue;
 		if (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT)
 			continue;
 		if (!lmk_task_mm(p, &c, false) || c.dying)
 			continue;
-		if (selected && !lmk_better_victim(adj, c.size, info->adj,
-						   info->size))
+		pos = lmk_pick_rank(nr, adj, c.size);
+		if (pos >= max)
 			continue;
-		selected = p;
+		/*
+		 * Processes sharing an mm (CLONE_VM) die together: one
+		 * pick stands for all of them, the best ranked.
+		 */
+		for (i = 0; i < nr; i++)
+			if (lmk_picks[i].mm_id == c.mm_id)
+				break;
+		if (i < nr) {
+			if (i < pos)
+				continue;
+			memmove(&lmk_picks[i], &lmk_picks[i + 1],
+				(nr - 1 - i) * sizeof(lmk_picks[0]));
+			nr--;
+		}
+		if (nr < max)
+			nr++;
+		memmove(&lmk_picks[pos + 1], &lmk_picks[pos],
+			(nr - 1 - pos) * sizeof(lmk_picks[0]));
+		lmk_picks[pos].task = p;
+		lmk_picks[pos].mm_id = c.mm_id;
+		info = &lmk_picks[pos].info;
+		*info = *tmpl;
 		info->pid = c.pid;
 		info->tgid = task_tgid_nr(p);
 		info->uid = c.uid;
@@ -386,12 +484,13 @@ static struct task_struct *lmk_select(short min_adj, struct lmk_kill_info *info)
 		info->swap = c.swap;
 		info->size = c.size;
 	}
-	if (selected)
-		get_task_struct(selected);
+	/* Task structs outlive the walk's RCU section only with a reference. */
+	for (i = 0; i < nr; i++)
+		get_task_struct(lmk_picks[i].task);
 	rcu_read_unlock();
 
 	lmk_stat_add(LMK_STAT_TASKS_VISITED, visited);
-	return selected;
+	return nr;
 }
 
 /*
@@ -495,17 +594,35 @@ static unsigned long lmk_dry_run_next;	/* jiffies; under lmk_scan_mutex */
 static int lmk_empty_row = -1;		/* under lmk_scan_mutex */
 static unsigned long lmk_empty_until;	/* jiffies; under lmk_scan_mutex */
 
-/*
- * One walk and at most one kill at @row's adj; @cross_ns is when the
- * crossing was first seen.  Returns the victim's size in pages (at least
- * 1), or 0 when nobody could be chosen.
- */
-static unsigned long lmk_kill_one(const struct lmk_table *table, int row,
-				  const struct lmk_mem *mem,
-				  enum lmk_reason reason, bool dry_run,
-				  u64 cross_ns)
+static void lmk_count_kill(const struct lmk_kill_info *info)
 {
-	struct lmk_kill_info info = {
+	if (info->dry_run) {
+		lmk_stat_inc(LMK_STAT_DRY_RUN);
+		return;
+	}
+	lmk_stat_inc(LMK_STAT_KILLS);
+	lmk_stat_inc(LMK_STAT_KILLS_ROW0 + info->row);
+	lmk_stat_add(LMK_STAT_PAGES_FREED, info->size);
+	if (info->reason == LMK_REASON_POLL)
+		lmk_stat_inc(LMK_STAT_POLL_KILLS);
+	else if (info->reason == LMK_REASON_OOM)
+		lmk_stat_inc(LMK_STAT_OOM_KILLS);
+	else if (info->reason == LMK_REASON_THRASHING)
+		lmk_stat_inc(LMK_STAT_THRASHING_KILLS);
+}
+
+/*
+ * One walk at @row's adj, then the kills: the best victim, and the next
+ * ones while their sizes fall short of the row's deficit and deficit_kills
+ * allows (lmk_batch_count()).  Returns the victims' size in pages (at
+ * least 1), or 0 when nobody could be chosen.
+ */
+static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
+				   const struct lmk_mem *mem,
+				   enum lmk_reason reason, bool dry_run,
+				   u64 cross_ns)
+{
+	const struct lmk_kill_info tmpl = {
 		.reason = reason,
 		.dry_run = dry_run,
 		.cross_ns = cross_ns,
@@ -515,16 +632,24 @@ static unsigned long lmk_kill_one(const struct lmk_table *table, int row,
 		.other_free = mem->other_free,
 		.other_file = mem->other_file,
 	};
-	struct task_struct *victim;
+	unsigned int nr, kill, i, max = 1;
+	unsigned long freed = 0;
 	u64 start, ns;
 
+	/*
+	 * Thrashing says nothing of how much is missing: one victim, then
+	 * a new measurement.
+	 */
+	if (!dry_run && reason != LMK_REASON_THRASHING)
+		max += min_t(unsigned int, READ_ONCE(lmk_deficit_kills),
+			     LMK_BATCH_MAX - 1);
 	start = ktime_get_ns();
-	victim = lmk_select(info.min_adj, &info);
+	nr = lmk_select(&tmpl, max);
 	ns = ktime_get_ns() - start;
 	lmk_stat_inc(LMK_STAT_SCAN_WALKS);
 	lmk_stat_add(LMK_STAT_SCAN_NS_TOTAL, ns);
 	lmk_stat_max(LMK_STAT_SCAN_NS_MAX, ns);
-	if (!victim) {
+	if (!nr) {
 		atomic64_set(&lmk_cross, 0);
 		lmk_empty_row = row;
 		lmk_empty_until = jiffies + LMK_EMPTY_ROW_BACKOFF;
@@ -533,44 +658,43 @@ static unsigned long lmk_kill_one(const struct lmk_table *table, int row,
 					    row,
 					    lmk_pages_to_kb(mem->other_free),
 					    lmk_pages_to_kb(mem->other_file),
-					    info.min_adj);
+					    tmpl.min_adj);
 		return 0;
 	}
-
 	lmk_empty_row = -1;
-	lmk_kill(victim, &info);
-	put_task_struct(victim);
 
-	if (dry_run) {
-		lmk_stat_inc(LMK_STAT_DRY_RUN);
-	} else {
-		lmk_stat_inc(LMK_STAT_KILLS);
-		lmk_stat_inc(LMK_STAT_KILLS_ROW0 + row);
-		lmk_stat_add(LMK_STAT_PAGES_FREED, info.size);
-		if (reason == LMK_REASON_POLL)
-			lmk_stat_inc(LMK_STAT_POLL_KILLS);
-		else if (reason == LMK_REASON_OOM)
-			lmk_stat_inc(LMK_STAT_OOM_KILLS);
+	for (i = 0; i < nr; i++)
+		lmk_pick_size[i] = lmk_picks[i].info.size;
+	kill = lmk_batch_count(lmk_pick_size, nr,
+			       lmk_row_deficit(table, row, mem->other_free));
+	for (i = 0; i < nr; i++) {
+		if (i < kill) {
+			lmk_kill(lmk_picks[i].task, &lmk_picks[i].info);
+			lmk_count_kill(&lmk_picks[i].info);
+			freed += max_t(unsigned long, lmk_pick_size[i], 1);
+		}
+		put_task_struct(lmk_picks[i].task);
+		lmk_picks[i].task = NULL;
 	}
-	return info.size ? info.size : 1;
+	return freed;
 }
 
 /**
  * lmk_try_kill() - kill if the memory state calls for it
  * @reason: what is asking
  *
- * Kills the best victim at the crossed row's adj.  When deficit_kills
- * allows and that victim alone cannot lift free memory back above the
- * row's minfree, the next ones at the same adj follow in the same pass.
+ * Kills the best victim at the crossed row's adj, and with deficit_kills
+ * the next ones while one victim cannot lift free memory back above the
+ * row's minfree.
  *
  * Context: process context, may sleep.  Serialised by lmk_scan_mutex; the
  * shrinker only trylocks it so reclaimers never queue up behind a scan.
- * Return: the victims' size in pages, or 0 when nothing was killed.
+ * Return: the victims' size in pages, or 0 when nothing was killed.  For
+ * the OOM notifier, a victim still dying counts as one page on its way.
  */
 static unsigned long lmk_try_kill(enum lmk_reason reason)
 {
-	unsigned long freed = 0, got, deficit;
-	unsigned int extra, max_extra;
+	unsigned long freed = 0;
 	struct lmk_table table;
 	struct lmk_mem mem;
 	bool dry_run;
@@ -588,25 +712,38 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	/* At the OOM point the system is out of memory whatever the table says. */
 	if (row < 0 && reason == LMK_REASON_OOM && lmk_table_rows(&table))
 		row = 0;
+	/* Thrashing kills in the top row's tier, unless a row is crossed. */
+	if (reason == LMK_REASON_THRASHING) {
+		if (row >= 0)
+			reason = LMK_REASON_POLL;
+		else if (lmk_table_rows(&table))
+			row = lmk_table_rows(&table) - 1;
+	}
 	lmk_note_crossing(row);
 	if (row < 0)
 		goto out;
 
+	/*
+	 * Another path may have killed while this one waited for the mutex:
+	 * its victims' memory is on its way, which the OOM killer must hear.
+	 */
 	if (lmk_victim_busy()) {
 		lmk_stat_inc(LMK_STAT_SKIPPED_DYING);
+		if (reason == LMK_REASON_OOM)
+			freed = 1;
 		goto out;
 	}
 
 	dry_run = READ_ONCE(lmk_dry_run);
 	if (dry_run && time_before(jiffies, lmk_dry_run_next))
 		goto out;
-	if (reason == LMK_REASON_POLL && row == lmk_empty_row &&
-	    time_before(jiffies, lmk_empty_until))
+	if ((reason == LMK_REASON_POLL || reason == LMK_REASON_THRASHING) &&
+	    row == lmk_empty_row && time_before(jiffies, lmk_empty_until))
 		goto out;
 
 	lmk_note_crossing(row);
 	cross_ns = lmk_crossed_since(row);
-	freed = lmk_kill_one(&table, row, &mem, reason, dry_run, cross_ns);
+	freed = lmk_kill_pass(&table, row, &mem, reason, dry_run, cross_ns);
 	if (!freed)
 		goto out;
 	if (dry_run) {
@@ -616,15 +753,6 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 		goto out;
 	}
 	atomic64_set(&lmk_cross, 0);
-
-	deficit = lmk_row_deficit(&table, row, mem.other_free);
-	max_extra = READ_ONCE(lmk_deficit_kills);
-	for (extra = 0; extra < max_extra && freed < deficit; extra++) {
-		got = lmk_kill_one(&table, row, &mem, reason, false, cross_ns);
-		if (!got)
-			break;
-		freed += got;
-	}
 out:
 	mutex_unlock(&lmk_scan_mutex);
 	return freed;
@@ -644,18 +772,25 @@ static unsigned long lmk_count_objects(struct shrinker *s,
 	struct lmk_table table;
 	struct lmk_mem mem;
 	unsigned long anon;
+	bool new;
 	int row;
 
 	lmk_stat_inc(LMK_STAT_COUNT_CALLS);
 	lmk_read_mem(&mem, false);
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
-	lmk_note_crossing(row);
+	new = lmk_note_crossing(row);
 	if (row < 0)
 		return 0;
 	lmk_stat_inc(LMK_STAT_COUNT_NEED_KILL);
-	if (READ_ONCE(lmk_victim.pid))
+	if (lmk_victim_pending())
 		return 0;
+	/*
+	 * Reclaim scales the count down by its priority and our cost, so the
+	 * scan may not come soon: let the poll act on a new crossing now.
+	 */
+	if (new && READ_ONCE(lmk_poll_ms) && !READ_ONCE(lmk_stopping))
+		mod_delayed_work(lmk_wq, &lmk_poll_work, 0);
 	anon = global_node_page_state(NR_ANON_MAPPED);
 	return anon ? anon : 1;
 }
@@ -677,6 +812,8 @@ static void lmk_apply_cost(int cost)
 		WRITE_ONCE(lmk_shrinker->seeks, cost);
 }
 
+#define LMK_WATCH_SPINS	50
+
 /*
  * Watch the victim until it exits, so the kill log gets its exit time and
  * the next kill is allowed as soon as possible, and send pending uevents
@@ -684,11 +821,25 @@ static void lmk_apply_cost(int cost)
  */
 static void lmk_watch_fn(struct work_struct *work)
 {
-	bool busy = lmk_victim_busy();
+	unsigned int spins = 0;
 
+	/*
+	 * A jiffy is up to 10 ms: look every 1-2 ms for the first
+	 * LMK_WATCH_SPINS tries, as victims usually go within that, then
+	 * once a jiffy.
+	 */
+	while (lmk_victim_busy() && !READ_ONCE(lmk_stopping)) {
+		lmk_notify_pending();
+		if (++spins > LMK_WATCH_SPINS) {
+			queue_delayed_work(lmk_wq, &lmk_watch_work, 1);
+			return;
+		}
+		usleep_range(USEC_PER_MSEC, 2 * USEC_PER_MSEC);
+	}
 	lmk_notify_pending();
-	if (busy && !READ_ONCE(lmk_stopping))
-		queue_delayed_work(lmk_wq, &lmk_watch_work, 1);
+	/* The memory is back: check the table now, not at the next tick. */
+	if (READ_ONCE(lmk_poll_ms) && !READ_ONCE(lmk_stopping))
+		mod_delayed_work(lmk_wq, &lmk_poll_work, 0);
 }
 
 /*
@@ -699,12 +850,62 @@ static void lmk_watch_fn(struct work_struct *work)
  * row, and ten times less often otherwise, so an idle system with plenty
  * of memory wakes up rarely.
  */
+/*
+ * The thrashing window: file refaults counted from @start, for one second
+ * at most.  It starts over when it ends, after a thrashing kill and while
+ * a victim is dying, so that what a kill changed is measured afresh.
+ * Touched by the poll only, which never runs concurrently with itself.
+ */
+static struct {
+	unsigned long start;		/* jiffies */
+	unsigned long refaults;		/* WORKINGSET_REFAULT_FILE then */
+} lmk_thrash;
+
+static void lmk_thrash_restart(unsigned long refaults)
+{
+	lmk_thrash.start = jiffies;
+	lmk_thrash.refaults = refaults;
+}
+
+/*
+ * Is the file cache thrashing while free memory is below the top row?
+ * Above it, refaults come from a memory cgroup's own limit, which no
+ * global kill relieves.
+ */
+static bool lmk_check_thrashing(const struct lmk_table *t,
+				const struct lmk_mem *mem)
+{
+	unsigned int limit = READ_ONCE(lmk_thrashing_limit);
+	unsigned int rows = lmk_table_rows(t);
+	unsigned long refaults, lru;
+
+	refaults = global_node_page_state(WORKINGSET_REFAULT_FILE);
+	if (!limit || !rows || lmk_victim_pending() ||
+	    time_after(jiffies, lmk_thrash.start + HZ)) {
+		lmk_thrash_restart(refaults);
+		return false;
+	}
+	if (mem->other_free >= t->minfree[rows - 1])
+		return false;
+	lru = global_node_page_state(NR_ACTIVE_FILE) +
+	      global_node_page_state(NR_INACTIVE_FILE);
+	if (!lmk_thrashing(refaults - lmk_thrash.refaults, lru, limit))
+		return false;
+	if (READ_ONCE(lmk_debug_level) >= 2)
+		pr_info("thrashing: %lu file pages refaulted in %u ms, file LRU %lu pages\n",
+			refaults - lmk_thrash.refaults,
+			jiffies_to_msecs(jiffies - lmk_thrash.start), lru);
+	lmk_thrash_restart(refaults);
+	return true;
+}
+
 static void lmk_poll_fn(struct work_struct *work)
 {
 	unsigned int ms = READ_ONCE(lmk_poll_ms);
 	struct lmk_table table;
 	struct lmk_mem mem;
 	unsigned long top;
+	bool thrashing;
 	int row;
 
 	if (!ms || READ_ONCE(lmk_stopping))
@@ -713,8 +914,13 @@ static void lmk_poll_fn(struct work_struct *work)
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
 	lmk_note_crossing(row);
-	if (row >= 0 && !READ_ONCE(lmk_victim.pid))
-		lmk_try_kill(LMK_REASON_POLL);
+	thrashing = lmk_check_thrashing(&table, &mem);
+	if (!lmk_victim_pending()) {
+		if (row >= 0)
+			lmk_try_kill(LMK_REASON_POLL);
+		else if (thrashing)
+			lmk_try_kill(LMK_REASON_THRASHING);
+	}
 
 	/* A row needs both below it: either one well above keeps us idle. */
 	top = table.minfree[lmk_table_rows(&table) - 1];

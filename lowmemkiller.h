@@ -150,6 +150,75 @@ static inline bool lmk_better_victim(long adj, unsigned long size,
 }
 
 /**
+ * lmk_batch_count() - how many of the best candidates one pass kills
+ * @size:    the candidates' sizes in pages, best victim first
+ * @nr:      number of candidates
+ * @deficit: pages below the crossed row (lmk_row_deficit())
+ *
+ * The best candidate always dies.  The next ones follow, in order, only
+ * while the sizes of those already chosen fall short of the deficit, so a
+ * pass kills no more than it takes to climb back above the row.  A size of
+ * 0 counts as one page; the sum saturates.
+ *
+ * Return: the number of candidates to kill; 0 only when @nr is 0.
+ */
+static inline unsigned int lmk_batch_count(const unsigned long *size,
+					   unsigned int nr,
+					   unsigned long deficit)
+{
+	unsigned long sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		unsigned long add = size[i] ? size[i] : 1;
+
+		if (i && sum >= deficit)
+			break;
+		sum = add > ULONG_MAX - sum ? ULONG_MAX : sum + add;
+	}
+	return i;
+}
+
+/*
+ * Fewer refaults than this in a window are never thrashing: a file LRU of a
+ * few pages is refaulted "entirely" by any reader.
+ */
+#define LMK_THRASH_MIN_REFAULTS	256UL
+
+/**
+ * lmk_thrashing() - is the file cache being refaulted faster than it holds?
+ * @refaults: file pages refaulted (evicted, then read again) in the window
+ * @file_lru: file pages on the LRU lists now
+ * @limit:    percent of @file_lru that may be refaulted in one window
+ *            (one second); 0 disables the check
+ *
+ * A refault is a page read back soon after reclaim evicted it: the working
+ * set no longer fits beside the anonymous memory.  When a window's
+ * refaults reach @limit percent of the whole file LRU, every read waits on
+ * I/O and the system stalls while MemAvailable still looks healthy, which
+ * no minfree row sees.
+ *
+ * Return: true when @refaults reach both LMK_THRASH_MIN_REFAULTS and
+ * @limit percent of @file_lru.
+ */
+static inline bool lmk_thrashing(unsigned long refaults, unsigned long file_lru,
+				 unsigned int limit)
+{
+	unsigned long q = file_lru / 100, r = file_lru % 100, need;
+
+	if (!limit || refaults < LMK_THRASH_MIN_REFAULTS)
+		return false;
+	/* need = ceil(file_lru * limit / 100), saturating */
+	if (q > ULONG_MAX / limit)
+		return false;
+	need = q * limit;
+	r = (r * limit + 99) / 100;
+	if (need > ULONG_MAX - r)
+		return false;
+	return refaults >= need + r;
+}
+
+/**
  * lmk_adj_is_legacy() - does an adj list use the old oom_adj scale?
  * @adj: values
  * @nr:  number of values

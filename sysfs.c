@@ -24,6 +24,7 @@ static const char * const lmk_reason_names[] = {
 	[LMK_REASON_SHRINKER]	= "shrinker",
 	[LMK_REASON_POLL]	= "poll",
 	[LMK_REASON_OOM]	= "oom",
+	[LMK_REASON_THRASHING]	= "thrashing",
 };
 
 static_assert(ARRAY_SIZE(lmk_reason_names) == NR_LMK_REASONS);
@@ -312,13 +313,26 @@ MODULE_PARM_DESC(poll_ms,
 /*
  * Extra victims allowed in one pass when the first cannot free enough to
  * lift free memory back above the crossed row's minfree (the deficit).
- * They are chosen at the same adj, in the same order.  0 kills one
- * process per pass, as Android did.  Range 0..5, default 0.
+ * They come from the same walk, next in priority order at or above the
+ * row's adj, and only while the sizes so far fall short of the deficit
+ * (lmk_batch_count()).  0 kills one process per pass, as Android did.
+ * Range 0..15, default 15.
  */
-static unsigned int lmk_deficit_kills;
-LMK_UINT_PARAM(deficit_kills, lmk_deficit_kills, 0, 5, NULL);
+static unsigned int lmk_deficit_kills = 15;
+LMK_UINT_PARAM(deficit_kills, lmk_deficit_kills, 0, 15, NULL);
 MODULE_PARM_DESC(deficit_kills,
-		 "extra kills per pass while the deficit exceeds the victims' size, 0..5 (default 0)");
+		 "extra kills per pass while the deficit exceeds the victims' size, 0..15 (default 15)");
+
+/*
+ * Percent of the file LRU that may be refaulted within one second while
+ * free memory is below the top row before the cache counts as thrashing
+ * (lmk_thrashing()); the poll then kills at the top row's adj, one victim
+ * per second at most.  0 turns the check off.
+ */
+static unsigned int lmk_thrashing_limit = 100;
+LMK_UINT_PARAM(thrashing_limit, lmk_thrashing_limit, 0, 1000, NULL);
+MODULE_PARM_DESC(thrashing_limit,
+		 "percent of the file cache refaulted per second that counts as thrashing, 0 = off, 0..1000 (default 100)");
 
 /* ---- dry run, victim size ------------------------------------------------ */
 
@@ -422,6 +436,7 @@ static const char * const lmk_stat_names[] = {
 	[LMK_STAT_DRY_RUN]		= "dry_run_selections",
 	[LMK_STAT_POLL_KILLS]		= "poll_kills",
 	[LMK_STAT_OOM_KILLS]		= "oom_notifier_kills",
+	[LMK_STAT_THRASHING_KILLS]	= "thrashing_kills",
 };
 
 static_assert(ARRAY_SIZE(lmk_stat_names) == NR_LMK_STATS);

@@ -26,7 +26,7 @@ static const struct {
 	{ "debug_level",	K_UINT, 0, 2 },
 	{ "death_timeout_ms",	K_UINT, 10, 60000 },
 	{ "poll_ms",		K_UINT, 0, 10000 },
-	{ "deficit_kills",	K_UINT, 0, 5 },
+	{ "deficit_kills",	K_UINT, 0, 15 },
 	{ "kill_log_size",	K_UINT, 1, 4096 },
 	{ "dry_run",		K_BOOL },
 	{ "victim_size",	K_SIZE },

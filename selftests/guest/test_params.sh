@@ -116,7 +116,7 @@ reject victim_size ""
 reject kill_log_size 0
 reject kill_log_size 4097
 reject poll_ms 10001
-reject deficit_kills 6
+reject deficit_kills 16
 
 # The rejection is logged with its reason.
 check "rejection reason logged" sh -c \

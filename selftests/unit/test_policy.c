@@ -255,6 +255,89 @@ TEST_F(android, deficit_zero_for_row_out_of_range)
 	EXPECT_EQ(2048UL, lmk_row_deficit(&self->t, 1, 0));
 }
 
+/* ---- victims per pass ---------------------------------------------- */
+
+TEST(batch_one_victim_when_it_covers_the_deficit)
+{
+	const unsigned long size[] = { 4096, 2048, 1024 };
+
+	EXPECT_EQ(1U, lmk_batch_count(size, 3, 4096));
+	EXPECT_EQ(1U, lmk_batch_count(size, 3, 1));
+	/* the best candidate always dies, even with no deficit left */
+	EXPECT_EQ(1U, lmk_batch_count(size, 3, 0));
+}
+
+TEST(batch_adds_victims_until_the_deficit_is_covered)
+{
+	const unsigned long size[] = { 4096, 2048, 1024, 512 };
+
+	EXPECT_EQ(2U, lmk_batch_count(size, 4, 4097));
+	EXPECT_EQ(2U, lmk_batch_count(size, 4, 6144));
+	EXPECT_EQ(3U, lmk_batch_count(size, 4, 6145));
+	EXPECT_EQ(4U, lmk_batch_count(size, 4, 7169));
+}
+
+TEST(batch_never_exceeds_the_candidates)
+{
+	const unsigned long size[] = { 16, 16, 16 };
+
+	EXPECT_EQ(3U, lmk_batch_count(size, 3, ULONG_MAX));
+	EXPECT_EQ(2U, lmk_batch_count(size, 2, ULONG_MAX));
+	EXPECT_EQ(0U, lmk_batch_count(size, 0, ULONG_MAX));
+	EXPECT_EQ(0U, lmk_batch_count(NULL, 0, 0));
+}
+
+TEST(batch_zero_size_counts_as_one_page)
+{
+	const unsigned long size[] = { 0, 0, 0, 0 };
+
+	EXPECT_EQ(2U, lmk_batch_count(size, 4, 2));
+	EXPECT_EQ(4U, lmk_batch_count(size, 4, 100));
+}
+
+TEST(batch_sum_does_not_wrap)
+{
+	const unsigned long size[] = { ULONG_MAX, ULONG_MAX, 1 };
+	const unsigned long near[] = { ULONG_MAX - 1, 5, 1 };
+
+	EXPECT_EQ(1U, lmk_batch_count(size, 3, ULONG_MAX));
+	EXPECT_EQ(2U, lmk_batch_count(near, 3, ULONG_MAX));
+}
+
+/* ---- thrashing ------------------------------------------------------ */
+
+TEST(thrashing_at_the_limit_percent_of_the_file_lru)
+{
+	/* 100 %: the whole LRU refaulted within the window */
+	EXPECT_TRUE(lmk_thrashing(10000, 10000, 100));
+	EXPECT_FALSE(lmk_thrashing(9999, 10000, 100));
+	EXPECT_TRUE(lmk_thrashing(5000, 10000, 50));
+	EXPECT_FALSE(lmk_thrashing(4999, 10000, 50));
+	/* above 100 %: more refaults than the LRU holds */
+	EXPECT_TRUE(lmk_thrashing(30000, 10000, 300));
+	EXPECT_FALSE(lmk_thrashing(29999, 10000, 300));
+}
+
+TEST(thrashing_off_with_limit_zero)
+{
+	EXPECT_FALSE(lmk_thrashing(ULONG_MAX, 1, 0));
+	EXPECT_FALSE(lmk_thrashing(100000, 0, 0));
+}
+
+TEST(thrashing_needs_a_minimum_of_refaults)
+{
+	EXPECT_FALSE(lmk_thrashing(LMK_THRASH_MIN_REFAULTS - 1, 0, 1));
+	EXPECT_TRUE(lmk_thrashing(LMK_THRASH_MIN_REFAULTS, 0, 1));
+	EXPECT_TRUE(lmk_thrashing(LMK_THRASH_MIN_REFAULTS, 256, 100));
+}
+
+TEST(thrashing_does_not_overflow)
+{
+	EXPECT_TRUE(lmk_thrashing(ULONG_MAX, ULONG_MAX, 100));
+	EXPECT_FALSE(lmk_thrashing(ULONG_MAX / 2, ULONG_MAX, 100));
+	EXPECT_FALSE(lmk_thrashing(1UL << 40, ULONG_MAX, 1000));
+}
+
 /* ---- victim choice ------------------------------------------------- */
 
 /* Fold lmk_better_victim() over candidates; return the index chosen. */

@@ -329,10 +329,10 @@ MODULE_PARM_DESC(deficit_kills,
  * (lmk_thrashing()); the poll then kills at the top row's adj, one victim
  * per second at most.  0 turns the check off.
  */
-static unsigned int lmk_thrashing_limit = 100;
+static unsigned int lmk_thrashing_limit = 50;
 LMK_UINT_PARAM(thrashing_limit, lmk_thrashing_limit, 0, 1000, NULL);
 MODULE_PARM_DESC(thrashing_limit,
-		 "percent of the file cache refaulted per second that counts as thrashing, 0 = off, 0..1000 (default 100)");
+		 "percent of the file cache refaulted per second that counts as thrashing, 0 = off, 0..1000 (default 50)");
 
 /* ---- dry run, victim size ------------------------------------------------ */
 

@@ -113,8 +113,8 @@ static inline long long lmk_stat(const char *name)
 	return atoll(buf);
 }
 
-/* A "Key:   123 kB" field of a /proc file, or -1. */
-static inline long proc_field_kb(const char *path, const char *key)
+/* The number after "<key><sep>" on a line of a /proc file, or -1. */
+static inline long proc_field(const char *path, const char *key, char sep)
 {
 	char line[256];
 	size_t klen = strlen(key);
@@ -125,12 +125,24 @@ static inline long proc_field_kb(const char *path, const char *key)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == ':') {
+		if (!strncmp(line, key, klen) && line[klen] == sep) {
 			v = atol(line + klen + 1);
 			break;
 		}
 	fclose(f);
 	return v;
+}
+
+/* A "Key:   123 kB" field of a /proc file, or -1. */
+static inline long proc_field_kb(const char *path, const char *key)
+{
+	return proc_field(path, key, ':');
+}
+
+/* A counter of /proc/vmstat ("key 123"), or -1. */
+static inline long vmstat_value(const char *key)
+{
+	return proc_field("/proc/vmstat", key, ' ');
 }
 
 static inline long meminfo_kb(const char *key)

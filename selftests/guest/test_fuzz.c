@@ -27,6 +27,7 @@ static const struct {
 	{ "death_timeout_ms",	K_UINT, 10, 60000 },
 	{ "poll_ms",		K_UINT, 0, 10000 },
 	{ "deficit_kills",	K_UINT, 0, 15 },
+	{ "thrashing_limit",	K_UINT, 0, 1000 },
 	{ "kill_log_size",	K_UINT, 1, 4096 },
 	{ "dry_run",		K_BOOL },
 	{ "victim_size",	K_SIZE },

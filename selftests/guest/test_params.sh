@@ -18,6 +18,9 @@ expect_eq "default death_timeout_ms" "$(cat $P/death_timeout_ms)" 1000
 expect_eq "default dry_run" "$(cat $P/dry_run)" N
 expect_eq "default victim_size" "$(cat $P/victim_size)" "rss+swap"
 expect_eq "default kill_log_size" "$(cat $P/kill_log_size)" 64
+expect_eq "default poll_ms" "$(cat $P/poll_ms)" 10
+expect_eq "default deficit_kills" "$(cat $P/deficit_kills)" 15
+expect_eq "default thrashing_limit" "$(cat $P/thrashing_limit)" 50
 
 # Good writes read back canonically.
 check "write minfree" write $P/minfree "1024,2048,3072,4096,5120,6144"
@@ -55,7 +58,7 @@ write $P/adj "0,58,352,705"
 snapshot()
 {
 	for f in minfree adj cost debug_level death_timeout_ms dry_run \
-		 victim_size kill_log_size poll_ms deficit_kills; do
+		 victim_size kill_log_size poll_ms deficit_kills thrashing_limit; do
 		printf '%s=%s;' "$f" "$(cat $P/$f)"
 	done
 }
@@ -117,6 +120,8 @@ reject kill_log_size 0
 reject kill_log_size 4097
 reject poll_ms 10001
 reject deficit_kills 16
+reject thrashing_limit 1001
+reject thrashing_limit -1
 
 # The rejection is logged with its reason.
 check "rejection reason logged" sh -c \

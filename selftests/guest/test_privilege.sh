@@ -9,8 +9,8 @@ ktap_plan 17
 lmk_load || { echo "# insmod failed"; exit 1; }
 nobody() { /tests/runas 65534 "$@"; }
 
-for f in minfree adj cost debug_level death_timeout_ms poll_ms deficit_kills dry_run \
-	 victim_size kill_log_size; do
+for f in minfree adj cost debug_level death_timeout_ms poll_ms deficit_kills \
+	 thrashing_limit dry_run victim_size kill_log_size; do
 	before=$(cat $P/$f)
 	case $f in
 	minfree) v=100,200 ;;

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File cache thrashing: a reader loops over a working set on a RAM disk
+ * (brd) while anonymous memory leaves the cache too little room for it.
+ * Every pass evicts what the next one needs, so the reads refault, but
+ * the cache keeps file pages above the table's rows: no row is crossed.
+ * With thrashing_limit the module kills the top row's tier (adj 900 here)
+ * and nothing else; with thrashing_limit=0 it kills nobody.
+ */
+#include <fcntl.h>
+
+#include "lmk_guest.h"
+
+#include "kselftest_harness.h"
+
+#define WS_KB		(48 * 1024)	/* the reader's working set */
+#define ROOM_KB		(32 * 1024)	/* cache left beside the hogs */
+#define RAMDISK		"/dev/ram0"
+
+/* Write the working set to the RAM disk, then drop it from the cache. */
+static int ramdisk_fill(void)
+{
+	static char buf[1 << 16];
+	long done;
+	int fd;
+
+	if (lmk_run("loadmod brd rd_nr=1 rd_size=%d >/dev/null 2>&1", WS_KB))
+		return -1;
+	fd = open(RAMDISK, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	memset(buf, 0x5a, sizeof(buf));
+	for (done = 0; done < WS_KB * 1024L; done += sizeof(buf))
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf)) {
+			close(fd);
+			return -1;
+		}
+	fsync(fd);
+	close(fd);
+	return lmk_write_file("/proc/sys/vm/drop_caches", "3");
+}
+
+/* Read the working set over and over, through the page cache. */
+static void reader_body(int wfd, const void *arg)
+{
+	static char buf[1 << 16];
+	bool told = false;
+	int fd;
+
+	(void)arg;
+	prctl(PR_SET_NAME, "ws_reader");
+	if (set_oom_score_adj(getpid(), 0))
+		_exit(2);
+	fd = open(RAMDISK, O_RDONLY);
+	if (fd < 0)
+		_exit(3);
+	for (;;) {
+		if (lseek(fd, 0, SEEK_SET))
+			_exit(4);
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		if (!told && write(wfd, "r", 1) == 1)
+			told = true;
+	}
+}
+
+FIXTURE(thrash) {
+	pid_t reader, victim, bystander;
+};
+
+FIXTURE_SETUP(thrash)
+{
+	long avail;
+	int rfd;
+
+	self->reader = 0;
+	self->victim = 0;
+	self->bystander = 0;
+	if (ramdisk_fill())
+		SKIP(return, "no brd RAM disk in this kernel");
+	self->bystander = hog_spawn(500, 8192, "bystander");
+	ASSERT_GT(self->bystander, 0);
+	self->reader = fork_piped(reader_body, NULL, &rfd);
+	ASSERT_GT(self->reader, 0);
+	ASSERT_EQ(0, wait_ready(rfd));
+	/*
+	 * MemAvailable counts the cached working set as available: leave
+	 * the cache ROOM_KB, less than the working set but far above the
+	 * rows, so that only refaults can tell.
+	 */
+	avail = meminfo_kb("MemAvailable");
+	TH_LOG("MemAvailable %ld kB before the victim", avail);
+	ASSERT_GT(avail - ROOM_KB, 8192);
+	self->victim = hog_spawn(900, avail - ROOM_KB, "victim");
+	ASSERT_GT(self->victim, 0);
+}
+
+FIXTURE_TEARDOWN(thrash)
+{
+	lmk_unload();
+	if (self->reader > 0)
+		kill(self->reader, SIGKILL);
+	if (self->victim > 0)
+		kill(self->victim, SIGKILL);
+	if (self->bystander > 0)
+		kill(self->bystander, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	lmk_run("rmmod brd 2>/dev/null");
+}
+
+/*
+ * Rows at 4 and 16 MiB: the cache (about ROOM_KB) stays above both, so
+ * none is crossed however hard the reader thrashes.
+ */
+static int load_table(const char *limit)
+{
+	char args[128];
+
+	snprintf(args, sizeof(args),
+		 "minfree=1024,4096 adj=0,900 poll_ms=10 thrashing_limit=%s",
+		 limit);
+	return lmk_load(args);
+}
+
+/*
+ * File refaults per second over @ms, in percent of the file LRU: what
+ * thrashing_limit is compared with.
+ */
+static double refault_pct(int ms)
+{
+	long r0 = vmstat_value("workingset_refault_file"), lru_kb;
+	double pages;
+
+	usleep(ms * 1000);
+	pages = (vmstat_value("workingset_refault_file") - r0) * 1000.0 / ms;
+	lru_kb = meminfo_kb("Active(file)") + meminfo_kb("Inactive(file)");
+	return lru_kb > 0 ? pages * 4 * 100 / lru_kb : 0;
+}
+
+/* Well above the limit the kill test uses, so that it must fire. */
+#define THRASH_PCT	60
+#define LIMIT		"30"
+
+TEST_F(thrash, thrashing_kills_the_top_tier_only)
+{
+	struct kill_entry log[8];
+	double pct;
+	int n;
+
+	pct = refault_pct(1000);
+	TH_LOG("before: %.0f %% of the file LRU refaulted per second", pct);
+	ASSERT_GE(pct, THRASH_PCT);	/* the reader does thrash */
+
+	ASSERT_EQ(0, load_table(LIMIT));
+	n = kill_log_wait(log, 8, 1, 10000);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(self->victim, log[0].tgid);
+	EXPECT_STREQ("thrashing", log[0].reason);
+	EXPECT_EQ(900, log[0].adj);
+	EXPECT_EQ(900, log[0].min_adj);
+	EXPECT_EQ(1, log[0].row);
+	TH_LOG("killed %s adj %d: free %ld kB file %ld kB, reaction %ld us",
+	       log[0].comm, log[0].adj, log[0].free_kb, log[0].file_kb,
+	       log[0].reaction_us);
+	/* no row was crossed: the file cache stayed above the top row */
+	EXPECT_GT(log[0].file_kb, 16384);
+	EXPECT_EQ(0, waitpid(self->victim, NULL, 0) == self->victim ? 0 : -1);
+	self->victim = 0;
+
+	/* The working set fits again: no second kill, the others live. */
+	sleep(2);
+	pct = refault_pct(1000);
+	TH_LOG("after: %.0f %% of the file LRU refaulted per second", pct);
+	EXPECT_LT(pct, atoi(LIMIT));
+	EXPECT_EQ(1, lmk_stat("kills"));
+	EXPECT_EQ(1, lmk_stat("thrashing_kills"));
+	EXPECT_EQ(0, kill(self->reader, 0));
+	EXPECT_EQ(0, kill(self->bystander, 0));
+}
+
+TEST_F(thrash, limit_zero_kills_nobody)
+{
+	long r0;
+	double pct;
+
+	ASSERT_EQ(0, load_table("0"));
+	r0 = vmstat_value("workingset_refault_file");
+	sleep(4);
+	pct = refault_pct(1000);
+	TH_LOG("%ld pages refaulted in 5 s; %.0f %% of the file LRU per second at the end",
+	       vmstat_value("workingset_refault_file") - r0, pct);
+	/* it did thrash all along, and nobody was killed */
+	EXPECT_GE(pct, THRASH_PCT);
+	EXPECT_EQ(0, lmk_stat("kills"));
+	EXPECT_EQ(0, kill(self->victim, 0));
+	EXPECT_EQ(0, kill(self->reader, 0));
+	EXPECT_EQ(0, kill(self->bystander, 0));
+}
+
+TEST_HARNESS_MAIN

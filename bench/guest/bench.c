@@ -1161,6 +1161,81 @@ static int min_kills(const struct run *r, bool *coverable)
 	return k;
 }
 
+/* The bench's table (bench.sh exports it): minfree in pages, adj. */
+static long tab_minfree[6], tab_adj[6];
+static int tab_rows;
+
+static void table_from_env(void)
+{
+	const char *mf = getenv("MINFREE"), *adj = getenv("ADJ");
+	char *end;
+	int n = 0, m = 0;
+
+	while (mf && *mf && n < 6) {
+		tab_minfree[n++] = strtol(mf, &end, 10);
+		mf = *end == ',' ? end + 1 : NULL;
+	}
+	while (adj && *adj && m < 6) {
+		tab_adj[m++] = strtol(adj, &end, 10);
+		adj = *end == ',' ? end + 1 : NULL;
+	}
+	tab_rows = n < m ? n : m;
+}
+
+/* The reserve a killer with the table keeps before killing at @adj, kB. */
+static long table_reserve_kb(int adj)
+{
+	int i;
+
+	for (i = tab_rows - 1; i >= 0; i--)
+		if (adj >= tab_adj[i])
+			return tab_minfree[i] * 4;
+	return -1;		/* never killed by the table */
+}
+
+/*
+ * The fewest kills for a killer that honours the table: it kills in
+ * priority order (adj, then size, descending) and may kill at adj A while
+ * memory is below the minfree of the row A belongs to, so it keeps that
+ * reserve.  Processes are taken in that order while MemAvailable at the
+ * end of the foreground's growth, plus what the kills so far gave back,
+ * is below the next one's reserve.  MemAvailable stands in for the
+ * table's free and file pages.  @coverable is false when even then the
+ * foreground's need is not met.
+ */
+static int min_kills_table(const struct run *r, bool *coverable)
+{
+	static int order[MAX_PROCS];
+	long left = r->avail0_kb - r->need_kb, reserve;
+	int n = 0, i, j, k = 0, tmp;
+
+	*coverable = true;
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].adj > 0 && procs[i].role != ROLE_STRESS)
+			order[n++] = i;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			const struct proc *a = &procs[order[i]];
+			const struct proc *b = &procs[order[j]];
+
+			if (b->adj > a->adj ||
+			    (b->adj == a->adj && b->size_kb > a->size_kb)) {
+				tmp = order[i];
+				order[i] = order[j];
+				order[j] = tmp;
+			}
+		}
+	for (i = 0; i < n; i++) {
+		reserve = table_reserve_kb(procs[order[i]].adj);
+		if (reserve < 0 || left >= reserve)
+			break;
+		left += procs[order[i]].gain_kb > 0 ? procs[order[i]].gain_kb : 0;
+		k++;
+	}
+	*coverable = left >= 0;
+	return k;
+}
+
 /* The module's kill log entries of this run, as kill events. */
 static void read_kill_log(void)
 {
@@ -1328,11 +1403,11 @@ static void report(const struct run *r, double t_fg, double t_stop,
 		   long long psi_full, long long psi_some, const char *kver)
 {
 	int i, kills = 0, fg_lost = 0, viol = 0, foreign = 0, mink = 0;
-	int kernel_kills = 0;
+	int kernel_kills = 0, mink_tab = 0;
 	long react_n = 0, react_max = -1, exit_n = 0, exit_max = -1;
 	double react_sum = 0, exit_sum = 0, first = INFINITY, grown;
 	char b[16][32];
-	bool coverable = true;
+	bool coverable = true, coverable_tab = true;
 
 	settle_fates(t_stop);
 	for (i = 0; i < nr_procs; i++) {
@@ -1371,8 +1446,10 @@ static void report(const struct run *r, double t_fg, double t_stop,
 		}
 	}
 	kills += foreign;
-	if (!r->no_min)
+	if (!r->no_min) {
 		mink = min_kills(r, &coverable);
+		mink_tab = min_kills_table(r, &coverable_tab);
+	}
 	grown = LOAD(sh->grower_done) / 1e6;
 
 	printf("BENCH scenario=%s mode=%s kernel=%s mem_total_kb=%ld avail0_kb=%ld need_kb=%ld",
@@ -1384,6 +1461,11 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	       fmt(b[1], 32, !r->no_min, "%d",
 		   kills > mink ? kills - mink : 0),
 	       nr_events);
+	printf(" min_kills_table=%s excess_kills_table=%s",
+	       fmt(b[7], 32, !r->no_min, "%d%s", mink_tab,
+		   coverable_tab ? "" : "+"),
+	       fmt(b[8], 32, !r->no_min, "%d",
+		   kills > mink_tab ? kills - mink_tab : 0));
 	printf(" oom_invoked=%d oom_kills=%d violations=%d fg_losses=%d",
 	       oom_invoked, kernel_kills, viol, fg_lost);
 	printf(" min_avail_kb=%ld first_kill_s=%s avail_first_kill_kb=%s",
@@ -1561,6 +1643,7 @@ static int cmd_run(int argc, char **argv)
 
 	if (argc < 4)
 		return 2;
+	table_from_env();
 	scenario = argv[2];
 	mode = argv[3];
 	lmk = !strcmp(mode, "lmk");

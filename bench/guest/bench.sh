@@ -24,6 +24,7 @@ LMK_KO=${LMK_KO:-/lib/lowmemkiller/lowmemkiller.ko}
 # explicitly so that a change of defaults does not change the bench.
 MINFREE=1536,2048,4096,16384
 ADJ=0,58,352,705
+export MINFREE ADJ
 
 mode=lmk
 scenarios=ladder

@@ -142,13 +142,32 @@ static double refault_pct(int ms)
 #define THRASH_PCT	60
 #define LIMIT		"30"
 
+/*
+ * The reader needs a few passes to settle into thrashing once the victim
+ * holds its memory: measure one-second windows until one reaches
+ * THRASH_PCT, for up to @s seconds.  Returns the highest seen.
+ */
+static double thrashing_settled(int s)
+{
+	double pct, best = 0;
+
+	while (s-- > 0) {
+		pct = refault_pct(1000);
+		if (pct > best)
+			best = pct;
+		if (pct >= THRASH_PCT)
+			break;
+	}
+	return best;
+}
+
 TEST_F(thrash, thrashing_kills_the_top_tier_only)
 {
 	struct kill_entry log[8];
 	double pct;
 	int n;
 
-	pct = refault_pct(1000);
+	pct = thrashing_settled(8);
 	TH_LOG("before: %.0f %% of the file LRU refaulted per second", pct);
 	ASSERT_GE(pct, THRASH_PCT);	/* the reader does thrash */
 
@@ -186,9 +205,9 @@ TEST_F(thrash, limit_zero_kills_nobody)
 
 	ASSERT_EQ(0, load_table("0"));
 	r0 = vmstat_value("workingset_refault_file");
-	sleep(4);
-	pct = refault_pct(1000);
-	TH_LOG("%ld pages refaulted in 5 s; %.0f %% of the file LRU per second at the end",
+	sleep(3);
+	pct = thrashing_settled(8);
+	TH_LOG("%ld pages refaulted; %.0f %% of the file LRU per second at the end",
 	       vmstat_value("workingset_refault_file") - r0, pct);
 	/* it did thrash all along, and nobody was killed */
 	EXPECT_GE(pct, THRASH_PCT);

@@ -23,6 +23,7 @@
 #include <linux/mutex.h>
 #include <linux/oom.h>
 #include <linux/pid.h>
+#include <linux/ratelimit.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -306,6 +307,7 @@ static void lmk_victim_release(void)
  * @rss:   resident pages
  * @swap:  swap entries
  * @size:  the size used for ranking
+ * @gain:  what a kill is expected to give back: @size and page tables
  * @dying: SIGKILL pending, or the mm was already reaped
  * @mm_id: which mm it is, for comparison only (no reference)
  * @mm:    the mm, mmgrab()bed, when asked for
@@ -317,6 +319,7 @@ struct lmk_cand {
 	unsigned long rss;
 	unsigned long swap;
 	unsigned long size;
+	unsigned long gain;
 	bool dying;
 	const void *mm_id;
 	struct mm_struct *mm;
@@ -360,6 +363,8 @@ static bool lmk_task_mm(struct task_struct *p, struct lmk_cand *c, bool grab)
 			c->uid = from_kuid_munged(&init_user_ns, task_uid(t));
 			strscpy(c->comm, t->comm, sizeof(c->comm));
 			c->size = lmk_task_size(mm, &c->rss, &c->swap);
+			c->gain = c->size +
+				  (mm_pgtables_bytes(mm) >> PAGE_SHIFT);
 			c->dying = fatal_signal_pending(t) ||
 				   test_bit(MMF_OOM_SKIP, &mm->flags);
 			c->mm_id = mm;
@@ -387,17 +392,21 @@ static bool lmk_task_protected(struct task_struct *p)
  * struct lmk_pick - a victim chosen by a walk
  * @task:  the process, with a reference held once the walk is done
  * @mm_id: its mm, for comparison only
+ * @gain:  pages its kill is expected to give back (struct lmk_cand)
+ * @mm:    its mm, mmgrab()bed, from the kill to the start of the wait
  * @info:  its identity and size, and the pass's context
  */
 struct lmk_pick {
 	struct task_struct *task;
 	const void *mm_id;
+	unsigned long gain;
+	struct mm_struct *mm;
 	struct lmk_kill_info info;
 };
 
 /* A pass's choices, best first; under lmk_scan_mutex. */
 static struct lmk_pick lmk_picks[LMK_BATCH_MAX];
-static unsigned long lmk_pick_size[LMK_BATCH_MAX];
+static unsigned long lmk_pick_gain[LMK_BATCH_MAX];
 
 /* Where a candidate ranks among the @nr picks so far (lmk_better_victim()). */
 static unsigned int lmk_pick_rank(unsigned int nr, short adj,
@@ -473,6 +482,7 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
 			(nr - 1 - pos) * sizeof(lmk_picks[0]));
 		lmk_picks[pos].task = p;
 		lmk_picks[pos].mm_id = c.mm_id;
+		lmk_picks[pos].gain = c.gain;
 		info = &lmk_picks[pos].info;
 		*info = *tmpl;
 		info->pid = c.pid;
@@ -533,29 +543,49 @@ static void lmk_kill_mm_sharers(struct task_struct *victim,
 	rcu_read_unlock();
 }
 
-/* Kill @victim and start waiting for it; returns the kill log seq. */
-static void lmk_kill(struct task_struct *victim, struct lmk_kill_info *info)
-{
-	struct mm_struct *mm = NULL;
-	struct lmk_cand c;
-	u64 seq;
+/*
+ * At debug_level 1 the kernel log gets at most 10 kill lines per 5 s: a
+ * pass over a crowd kills many small processes, and a serial console
+ * prints a line in milliseconds.  The kill log, the statistics and the
+ * tracepoint keep every kill; debug_level 2 logs them all.
+ */
+static DEFINE_RATELIMIT_STATE(lmk_print_rs, 5 * HZ, 10);
 
-	if (!info->dry_run) {
+/*
+ * Send SIGKILL to a pick and to the processes sharing its memory, keeping
+ * an mm_count reference in @pick->mm for the death wait.  A dry run sends
+ * nothing.
+ */
+static void lmk_kill_signal(struct lmk_pick *pick)
+{
+	struct lmk_cand c;
+
+	pick->mm = NULL;
+	if (!pick->info.dry_run) {
 		rcu_read_lock();
-		if (lmk_task_mm(victim, &c, true))
-			mm = c.mm;
+		if (lmk_task_mm(pick->task, &c, true))
+			pick->mm = c.mm;
 		rcu_read_unlock();
 
-		send_sig_info(SIGKILL, SEND_SIG_PRIV, victim);
-		if (mm)
-			lmk_kill_mm_sharers(victim, mm);
+		send_sig_info(SIGKILL, SEND_SIG_PRIV, pick->task);
+		if (pick->mm)
+			lmk_kill_mm_sharers(pick->task, pick->mm);
 	}
-	info->ts_ns = ktime_get_ns();
+	pick->info.ts_ns = ktime_get_ns();
+}
+
+/* Log, trace and report a signalled pick, and start waiting for it. */
+static void lmk_kill_report(struct lmk_pick *pick)
+{
+	const struct lmk_kill_info *info = &pick->info;
+	unsigned int level = READ_ONCE(lmk_debug_level);
+	u64 seq;
 
 	seq = lmk_log_add(info);
-	if (mm) {
-		lmk_victim_wait(victim, mm, info->ts_ns, seq);
-		mmdrop(mm);
+	if (pick->mm) {
+		lmk_victim_wait(pick->task, pick->mm, info->ts_ns, seq);
+		mmdrop(pick->mm);
+		pick->mm = NULL;
 	}
 
 	trace_lowmemory_kill(info->comm, info->tgid,
@@ -566,7 +596,7 @@ static void lmk_kill(struct task_struct *victim, struct lmk_kill_info *info)
 			     lmk_pages_to_kb(info->size),
 			     lmk_reason_names[info->reason], info->dry_run);
 
-	if (READ_ONCE(lmk_debug_level) >= 1)
+	if (level >= 2 || (level == 1 && __ratelimit(&lmk_print_rs)))
 		pr_info("%s pid=%d comm=%s uid=%u adj=%d rss=%llukB swap=%llukB free=%llukB file=%llukB min_adj=%d row=%d reason=%s\n",
 			info->dry_run ? "would kill" : "kill", info->tgid,
 			info->comm, info->uid, info->adj,
@@ -574,8 +604,6 @@ static void lmk_kill(struct task_struct *victim, struct lmk_kill_info *info)
 			lmk_pages_to_kb(info->other_free),
 			lmk_pages_to_kb(info->other_file), info->min_adj,
 			info->row, lmk_reason_names[info->reason]);
-
-	queue_delayed_work(lmk_wq, &lmk_watch_work, 0);
 }
 
 /*
@@ -613,8 +641,8 @@ static void lmk_count_kill(const struct lmk_kill_info *info)
 
 /*
  * One walk at @row's adj, then the kills: the best victim, and the next
- * ones while their sizes fall short of the row's deficit and deficit_kills
- * allows (lmk_batch_count()).  Returns the victims' size in pages (at
+ * ones while what they give back falls short of the row's deficit and
+ * deficit_kills allows (lmk_batch_count()).  Returns the victims' size in pages (at
  * least 1), or 0 when nobody could be chosen.
  */
 static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
@@ -663,19 +691,27 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	}
 	lmk_empty_row = -1;
 
+	/*
+	 * A small process gives back about as much in page tables as in
+	 * resident pages: count both, or a crowd is overkilled.
+	 */
 	for (i = 0; i < nr; i++)
-		lmk_pick_size[i] = lmk_picks[i].info.size;
-	kill = lmk_batch_count(lmk_pick_size, nr,
+		lmk_pick_gain[i] = lmk_picks[i].gain;
+	kill = lmk_batch_count(lmk_pick_gain, nr,
 			       lmk_row_deficit(table, row, mem->other_free));
+	/* Every victim of the pass gets its signal before any bookkeeping. */
+	for (i = 0; i < kill; i++)
+		lmk_kill_signal(&lmk_picks[i]);
 	for (i = 0; i < nr; i++) {
 		if (i < kill) {
-			lmk_kill(lmk_picks[i].task, &lmk_picks[i].info);
+			lmk_kill_report(&lmk_picks[i]);
 			lmk_count_kill(&lmk_picks[i].info);
-			freed += max_t(unsigned long, lmk_pick_size[i], 1);
+			freed += max_t(unsigned long, lmk_pick_gain[i], 1);
 		}
 		put_task_struct(lmk_picks[i].task);
 		lmk_picks[i].task = NULL;
 	}
+	queue_delayed_work(lmk_wq, &lmk_watch_work, 0);
 	return freed;
 }
 

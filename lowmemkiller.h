@@ -13,12 +13,14 @@
 #ifdef __KERNEL__
 #include <linux/errno.h>
 #include <linux/limits.h>
+#include <linux/overflow.h>
 #include <linux/types.h>
 #else
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
 #endif
 
 /* The Android driver had six rows; lmkd and every vendor tree kept that. */
@@ -209,13 +211,11 @@ static inline bool lmk_thrashing(unsigned long refaults, unsigned long file_lru,
 	if (!limit || refaults < LMK_THRASH_MIN_REFAULTS)
 		return false;
 	/* need = ceil(file_lru * limit / 100), saturating */
-	if (q > ULONG_MAX / limit)
-		return false;
-	need = q * limit;
+	if (check_mul_overflow(q, (unsigned long)limit, &need))
+		need = ULONG_MAX;
 	r = (r * limit + 99) / 100;
-	if (need > ULONG_MAX - r)
-		return false;
-	return refaults >= need + r;
+	need = need > ULONG_MAX - r ? ULONG_MAX : need + r;
+	return refaults >= need;
 }
 
 /**

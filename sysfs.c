@@ -314,7 +314,8 @@ MODULE_PARM_DESC(poll_ms,
  * Extra victims allowed in one pass when the first cannot free enough to
  * lift free memory back above the crossed row's minfree (the deficit).
  * They come from the same walk, next in priority order at or above the
- * row's adj, and only while the sizes so far fall short of the deficit
+ * row's adj, and only while what the kills so far give back (size plus
+ * page tables) falls short of the deficit
  * (lmk_batch_count()).  0 kills one process per pass, as Android did.
  * Range 0..15, default 15.
  */

@@ -68,7 +68,7 @@ tail -n +2 "$plots/unsorted.csv" | awk -F, '
 		n = split("ladder burst protected creep ties crowd filecache thirdparty", s, " ")
 		for (i = 1; i <= n; i++)
 			srank[s[i]] = i
-		n = split("oom earlyoom lmk", m, " ")
+		n = split("oom earlyoom lmk shrinker wsf", m, " ")
 		for (i = 1; i <= n; i++)
 			mrank[m[i]] = i
 	}
@@ -214,7 +214,7 @@ EOF
 			NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 			function g(name) { return $(c[name]) }
 			function mib(kb) { return kb == "n/a" || kb < 0 ? "n/a" : sprintf("%.0f", kb / 1024) }
-			g("kernel") == k {
+			g("kernel") == k && (g("mode") == "oom" || g("mode") == "earlyoom" || g("mode") == "lmk") {
 				walk = "n/a"
 				if (g("scan_walks") != "n/a") {
 					w = g("scan_walks")
@@ -246,6 +246,65 @@ EOF
 	echo "† run.sh reported a failure for that boot (kernel splat, hang or timeout): see the notes below."
 	echo "(limit): the grower had not finished when the run's 45 s limit ended it."
 	echo
+	if grep -qE '^[^,]*,(shrinker|wsf),' "$csv"; then
+		echo "## Trigger options"
+		echo
+		cat <<'EOF'
+How the module learns that a row is crossed, measured on the scenarios
+where acting late shows.  **shrinker**: the module with reclaim (its
+shrinker) and the OOM notifier only (`poll_ms=0`).  **wsf**: the same with
+`vm.watermark_scale_factor=3000`, the most the sysctl allows, so that kswapd
+wakes, and reclaim calls the shrinker, 30 % of memory above the min
+watermark instead of 0.1 %.  **lmk**: the default, the shrinker plus the
+poll (every 10 ms near the top row, every 100 ms above it); its rows repeat
+those of the table above.  **kswapd 1st run** is when kswapd first ran
+(vmstat `pageoutrun`), with MemAvailable then: where a trigger on kswapd
+wake-ups would act.  **by poll / OOM notifier / shrinker** splits the
+module's kills by the path that made them.
+EOF
+		echo
+		for k in $kvers; do
+			echo "### $k"
+			echo
+			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | kswapd 1st run s (avail MiB) | 1st kill s (avail MiB) | min avail MiB | by poll / OOM notifier / shrinker | PSI full ms | stall ms | reaction µs avg/max |"
+			echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+			awk -F, -v k="$k" '
+				NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+				function mib(kb) { return kb == "n/a" || kb < 0 ? "n/a" : sprintf("%.0f", kb / 1024) }
+				function at(t, kb) { return t == "n/a" ? "none" : t " (" mib(kb) ")" }
+				$(c["kernel"]) == k && ($(c["mode"]) == "shrinker" || $(c["mode"]) == "wsf") { trig[$(c["scenario"])] = 1 }
+				$(c["kernel"]) == k { row[$(c["scenario"]) "," $(c["mode"])] = $0 }
+				END {
+					ns = split("ladder burst protected creep ties crowd filecache thirdparty", sc, " ")
+					split("shrinker wsf lmk", md, " ")
+					for (i = 1; i <= ns; i++) {
+						if (!(sc[i] in trig))
+							continue
+						for (j = 1; j <= 3; j++) {
+							key = sc[i] "," md[j]
+							if (!(key in row))
+								continue
+							split(row[key], f, ",")
+							for (name in c)
+								v[name] = f[c[name]]
+							shr = v["lmk_kills"] - v["poll_kills"] - v["oom_notifier_kills"]
+							if (v["thrashing_kills"] != "n/a" && v["thrashing_kills"] != "")
+								shr -= v["thrashing_kills"]
+							printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %s/%s |\n",
+								sc[i], md[j], v["kills"], v["excess_kills_table"],
+								v["violations"], v["oom_kills"],
+								at(v["kswapd_first_s"], v["avail_kswapd_kb"]),
+								at(v["first_kill_s"], v["avail_first_kill_kb"]),
+								mib(v["min_avail_kb"]),
+								v["poll_kills"], v["oom_notifier_kills"], shr,
+								v["psi_full_ms"], v["worst_stall_ms"],
+								v["reaction_us_avg"], v["reaction_us_max"]
+						}
+					}
+				}' "$csv"
+			echo
+		done
+	fi
 	echo "## Scan cost at scale (module loaded, -m ${BENCH_SCALE_MEM:-1024})"
 	echo
 	cat <<'EOF'

@@ -17,6 +17,11 @@
 #   SCENARIOS   default "ladder burst protected creep ties crowd filecache
 #               thirdparty"
 #   MODES       default "oom earlyoom lmk"
+#   TRIGGER_SCENARIOS, TRIGGER_MODES
+#               the trigger comparison: the module with the shrinker and the
+#               OOM notifier only ("shrinker"), and so with the watermarks
+#               raised ("wsf"), against "lmk" (default "ladder burst creep"
+#               and "shrinker wsf"; empty to skip)
 #   SCALING     1 (default) to run the scaling boot, 0 not to
 #   SCALE_PROCS processes for the scaling run (default 100,1000,5000)
 #   MEM         guest memory in MiB (default 256)
@@ -33,6 +38,8 @@ results=${RESULTS:-$here/results}
 kernels_filter=${KERNELS:-6.1 6.12}
 scenarios=${SCENARIOS:-ladder burst protected creep ties crowd filecache thirdparty}
 modes=${MODES:-oom earlyoom lmk}
+trigger_scenarios=${TRIGGER_SCENARIOS:-ladder burst creep}
+trigger_modes=${TRIGGER_MODES:-shrinker wsf}
 scaling=${SCALING:-1}
 scale_procs=${SCALE_PROCS:-100,1000,5000}
 mem=${MEM:-256}
@@ -113,6 +120,11 @@ for kver in $kernels; do
 		"$out/mod/$kver"
 	for s in $scenarios; do
 		for m in $modes; do
+			boot "$kver" "$s-$m" "$mem" "bench.mode=$m bench.scenarios=$s"
+		done
+	done
+	for s in $trigger_scenarios; do
+		for m in $trigger_modes; do
 			boot "$kver" "$s-$m" "$mem" "bench.mode=$m bench.scenarios=$s"
 		done
 	done

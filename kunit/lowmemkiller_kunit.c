@@ -200,6 +200,38 @@ static void lmk_row_deficit_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2048UL, row_deficit(&t, 1, 0));
 }
 
+static void lmk_batch_count_test(struct kunit *test)
+{
+	const unsigned long size[] = { 4096, 2048, 1024, 512 };
+	const unsigned long zero[] = { 0, 0, 0 };
+	const unsigned long huge[] = { ULONG_MAX - 1, 5, 1 };
+
+	/* the best always dies; the next ones while the deficit is uncovered */
+	KUNIT_EXPECT_EQ(test, 1U, lmk_batch_count(size, 4, 0));
+	KUNIT_EXPECT_EQ(test, 1U, lmk_batch_count(size, 4, 4096));
+	KUNIT_EXPECT_EQ(test, 2U, lmk_batch_count(size, 4, 4097));
+	KUNIT_EXPECT_EQ(test, 3U, lmk_batch_count(size, 4, 6145));
+	KUNIT_EXPECT_EQ(test, 4U, lmk_batch_count(size, 4, ULONG_MAX));
+	KUNIT_EXPECT_EQ(test, 2U, lmk_batch_count(size, 2, ULONG_MAX));
+	KUNIT_EXPECT_EQ(test, 0U, lmk_batch_count(size, 0, ULONG_MAX));
+	KUNIT_EXPECT_EQ(test, 2U, lmk_batch_count(zero, 3, 2));
+	KUNIT_EXPECT_EQ(test, 2U, lmk_batch_count(huge, 3, ULONG_MAX));
+}
+
+static void lmk_thrashing_test(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, lmk_thrashing(10000, 10000, 100));
+	KUNIT_EXPECT_FALSE(test, lmk_thrashing(9999, 10000, 100));
+	KUNIT_EXPECT_TRUE(test, lmk_thrashing(5000, 10000, 50));
+	KUNIT_EXPECT_FALSE(test, lmk_thrashing(4999, 10000, 50));
+	KUNIT_EXPECT_FALSE(test, lmk_thrashing(ULONG_MAX, 1, 0));
+	KUNIT_EXPECT_FALSE(test,
+			   lmk_thrashing(LMK_THRASH_MIN_REFAULTS - 1, 0, 1));
+	KUNIT_EXPECT_TRUE(test, lmk_thrashing(LMK_THRASH_MIN_REFAULTS, 0, 1));
+	KUNIT_EXPECT_TRUE(test, lmk_thrashing(ULONG_MAX, ULONG_MAX, 100));
+	KUNIT_EXPECT_FALSE(test, lmk_thrashing(ULONG_MAX / 2, ULONG_MAX, 100));
+}
+
 /* ---- victim choice ------------------------------------------------- */
 
 /* Fold lmk_better_victim() over candidates; return the index chosen. */
@@ -620,6 +652,8 @@ static struct kunit_case lowmemkiller_test_cases[] = {
 	KUNIT_CASE(lmk_row_truncated_tables),
 	KUNIT_CASE(lmk_row_one_and_six_rows),
 	KUNIT_CASE(lmk_row_deficit_test),
+	KUNIT_CASE(lmk_batch_count_test),
+	KUNIT_CASE(lmk_thrashing_test),
 	KUNIT_CASE(lmk_victim_pairs),
 	KUNIT_CASE(lmk_victim_lists),
 	KUNIT_CASE(lmk_legacy_conversion),

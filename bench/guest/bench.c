@@ -140,6 +140,13 @@ static bool earlyoom_ready;			/* under lock */
 static struct sample samples[MAX_SAMPLES];
 static int nr_samples;
 static long min_avail_kb = LONG_MAX;
+/*
+ * kswapd's first run (vmstat pageoutrun going up) once sampling counts:
+ * when, and MemAvailable then.  Where a trigger on kswapd wake-ups would
+ * act.
+ */
+static double kswapd_t = INFINITY;
+static long kswapd_avail_kb = -1;
 static bool sampling;			/* count the minimum (LOAD, STORE) */
 static bool stopping;			/* threads end (LOAD, STORE) */
 
@@ -374,6 +381,8 @@ static void *sampler_fn(void *arg)
 	struct meminfo m;
 	unsigned long tick = 0;
 
+	long runs0 = -1, runs;
+
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (!LOAD(stopping)) {
 		if (LOAD(watch_stress) && !(tick++ % 10))
@@ -381,6 +390,15 @@ static void *sampler_fn(void *arg)
 		meminfo_read(&m);
 		if (LOAD(sampling) && m.avail_kb >= 0 && m.avail_kb < min_avail_kb)
 			min_avail_kb = m.avail_kb;
+		if (LOAD(sampling) && kswapd_t == INFINITY) {
+			runs = vmstat_value("pageoutrun");
+			if (runs0 < 0) {
+				runs0 = runs;
+			} else if (runs > runs0) {
+				kswapd_t = run_t();
+				kswapd_avail_kb = m.avail_kb;
+			}
+		}
 		if (nr_samples < MAX_SAMPLES) {
 			struct sample *s = &samples[nr_samples];
 
@@ -1381,7 +1399,7 @@ static const char *fmt(char *buf, size_t len, bool ok, const char *f, ...)
 
 struct lmk_stats {
 	long long walks, visited, ns, ns_max, count, kills, poll, oomk, kern,
-		  timeouts;
+		  timeouts, thrash;
 };
 
 static void lmk_stats_read(struct lmk_stats *s)
@@ -1394,6 +1412,7 @@ static void lmk_stats_read(struct lmk_stats *s)
 	s->kills = lmk_stat("kills");
 	s->poll = lmk_stat("poll_kills");
 	s->oomk = lmk_stat("oom_notifier_kills");
+	s->thrash = lmk_stat("thrashing_kills");
 	s->kern = lmk_stat("kernel_oom_events");
 	s->timeouts = lmk_stat("death_timeouts");
 }
@@ -1472,6 +1491,9 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	       min_avail_kb == LONG_MAX ? -1 : min_avail_kb,
 	       fmt(b[2], 32, first < INFINITY, "%.3f", first - t_fg),
 	       fmt(b[3], 32, first < INFINITY, "%ld", avail_at(first)));
+	printf(" kswapd_first_s=%s avail_kswapd_kb=%s",
+	       fmt(b[2], 32, kswapd_t < INFINITY, "%.3f", kswapd_t - t_fg),
+	       fmt(b[3], 32, kswapd_t < INFINITY, "%ld", kswapd_avail_kb));
 	printf(" passes=%ld worst_stall_ms=%.0f grow_s=%s duration_s=%.2f timeout=%d",
 	       LOAD(sh->passes), LOAD(sh->max_gap) / 1e3,
 	       fmt(b[4], 32, grown > 0, "%.2f", grown - t_fg),
@@ -1497,6 +1519,8 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	       fmt(b[2], 32, lmk, "%lld", st->oomk),
 	       fmt(b[3], 32, lmk, "%lld", st->kern),
 	       fmt(b[4], 32, lmk, "%lld", st->timeouts));
+	printf(" thrashing_kills=%s",
+	       fmt(b[6], 32, lmk, "%lld", st->thrash));
 	printf(" stress_restarts=%s kmsg_lost=%d\n",
 	       fmt(b[5], 32, !strcmp(scenario, "thirdparty"), "%d",
 		   stress_restarts),
@@ -1646,7 +1670,9 @@ static int cmd_run(int argc, char **argv)
 	table_from_env();
 	scenario = argv[2];
 	mode = argv[3];
-	lmk = !strcmp(mode, "lmk");
+	/* shrinker and wsf are the module with other triggers (bench.sh) */
+	lmk = !strcmp(mode, "lmk") || !strcmp(mode, "shrinker") ||
+	      !strcmp(mode, "wsf");
 	uname(&un);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 

@@ -78,6 +78,23 @@ for s in $(echo "$scenarios" | tr , ' '); do
 		insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ kill_log_size=4096 ||
 			fail "insmod failed"
 		;;
+	shrinker)
+		# the trigger options: reclaim (the shrinker) and the OOM
+		# notifier alone, without the poll ...
+		insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ kill_log_size=4096 \
+			poll_ms=0 || fail "insmod failed"
+		;;
+	wsf)
+		# ... and with the watermarks raised through the documented
+		# sysctl so that kswapd, and so the shrinker, wakes near the
+		# top row: the low watermark sits watermark_scale_factor/10000
+		# of memory above the min one (3000, the most allowed: 30 %)
+		wsf_old=$(cat /proc/sys/vm/watermark_scale_factor)
+		echo 3000 >/proc/sys/vm/watermark_scale_factor ||
+			fail "cannot set vm.watermark_scale_factor"
+		insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ kill_log_size=4096 \
+			poll_ms=0 || fail "insmod failed"
+		;;
 	earlyoom)
 		# SIGKILL (not SIGTERM first) below the top row, as the module;
 		# with no swap, -s 100 leaves memory alone to decide
@@ -98,11 +115,13 @@ for s in $(echo "$scenarios" | tr , ' '); do
 	# shellcheck disable=SC2086 # $extra is two words or none
 	/tests/bench run "$s" "$mode" $extra || echo "BENCHERR $s $mode: driver exit $?"
 	case $mode in
-	lmk)
+	lmk | shrinker | wsf)
 		# the first kills as the module logged them, for diagnosis
 		grep -v '^#' /sys/kernel/debug/lowmemkiller/kills | head -n 24 |
 			sed 's/^/# kill-log: /'
 		rmmod lowmemkiller
+		[ -z "${wsf_old:-}" ] ||
+			echo "$wsf_old" >/proc/sys/vm/watermark_scale_factor
 		;;
 	earlyoom)
 		kill "$eo_pid" 2>/dev/null

@@ -13,8 +13,8 @@
 
 #include "kselftest_harness.h"
 
-#define WS_KB		(48 * 1024)	/* the reader's working set */
-#define ROOM_KB		(32 * 1024)	/* cache left beside the hogs */
+#define WS_KB		(64 * 1024)	/* the reader's working set */
+#define ROOM_KB		(28 * 1024)	/* cache left beside the hogs */
 #define RAMDISK		"/dev/ram0"
 
 /* Write the working set to the RAM disk, then drop it from the cache. */
@@ -76,6 +76,10 @@ FIXTURE_SETUP(thrash)
 	self->reader = 0;
 	self->victim = 0;
 	self->bystander = 0;
+	/* With swap the hog's memory, not the cache, would make room. */
+	TH_LOG("SwapTotal %ld kB before swapoff -a", meminfo_kb("SwapTotal"));
+	lmk_run("swapoff -a 2>/dev/null");
+	ASSERT_EQ(0, meminfo_kb("SwapTotal"));
 	if (ramdisk_fill())
 		SKIP(return, "no brd RAM disk in this kernel");
 	self->bystander = hog_spawn(500, 8192, "bystander");

@@ -20,26 +20,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 build=$root/build
 mem=${DEBUG_MEM:-768}
-passed=0
-failed=0
-skipped=0
+. "$root/scripts/check-lib.sh"
 
-result()
+finish()
 {
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1))
-		echo "ok - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok - $2"
-	fi
-}
-
-summary()
-{
-	echo
-	echo "$passed passed, $failed failed, $skipped skipped"
-	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+	summary
 	exit
 }
 
@@ -48,7 +33,7 @@ case ${1:-} in
 	echo "== debug kernel"
 	if ! scripts/debug-kernel.sh; then
 		result 1 "debug kernel builds"
-		summary
+		finish
 	fi
 	;;
 --no-kernel-build)
@@ -74,7 +59,7 @@ if sh scripts/build-module.sh "$kver" "$kdir" "$mod"; then
 	result 0 "$kver: module builds warning-free"
 else
 	result 1 "$kver: module builds warning-free"
-	summary
+	finish
 fi
 
 # The KUnit module includes "../lowmemkiller.h": keep that layout.
@@ -112,7 +97,7 @@ if sh scripts/build-guest.sh "${ksft%/ksft}" "$payload" &&
 	result 0 "debug guest payload builds"
 else
 	result 1 "debug guest payload builds"
-	summary
+	finish
 fi
 [ ! -f "$kunit/kunit/lowmemkiller_kunit.ko" ] ||
 	cp "$kunit/kunit/lowmemkiller_kunit.ko" "$payload/"
@@ -126,15 +111,5 @@ mkdir -p "$build/qemu"
 selftests/qemu/run.sh -k "$vmlinuz" -L "$modroot" -a no5lvl \
 	-m "$mem" -p 1200 -t 5400 "$kver" "$mod/lowmemkiller.ko" "$payload" |
 	tee "$out" | grep -vE "^# (ok|# )"
-line=$(grep -F "$kver: " "$out" | grep -E ": [0-9]+ passed, [0-9]+ failed" |
-       tail -1)
-if [ -z "$line" ]; then
-	result 1 "$kver: guest suite ran"
-else
-	# "<kver>: N passed, N failed, N skipped"
-	read -r _ p _ f _ s _ <<<"$line"
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + ${s:-0}))
-fi
-summary
+add_guest "$kver" "$out"
+finish

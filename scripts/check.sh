@@ -12,28 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=$root/build
 filter=${1:-}
-passed=0
-failed=0
-skipped=0
-
-result()
-{
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1))
-		echo "ok - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok - $2"
-	fi
-}
-
-# add <passed> <failed> <skipped> from a sub-suite's own count
-add()
-{
-	passed=$((passed + $1))
-	failed=$((failed + $2))
-	skipped=$((skipped + ${3:-0}))
-}
+. "$root/scripts/check-lib.sh"
 
 sh scripts/linux-source.sh "$build/linux-source" || exit 1
 
@@ -99,16 +78,7 @@ while read -r kver kdir; do
 	mkdir -p "$build/qemu"
 	selftests/qemu/run.sh -p 600 "$kver" "$build/mod/$kver/lowmemkiller.ko" \
 		"$build/payload" | tee "$out" | grep -vE "^# (ok|# )" 
-	line=$(grep -F "$kver: " "$out" | grep -E ": [0-9]+ passed, [0-9]+ failed" |
-	       tail -1)
-	if [ -z "$line" ]; then
-		result 1 "$kver: guest suite ran"
-		continue
-	fi
-	p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
-	f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
-	s=$(echo "$line" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
-	add "$p" "$f" "${s:-0}"
+	add_guest "$kver" "$out"
 done <<EOF_KERNELS
 $kernels
 EOF_KERNELS
@@ -130,6 +100,4 @@ else
 	echo "debug kernel not built (make check-debug builds it): debug lane skipped"
 fi
 
-echo
-echo "$passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+summary

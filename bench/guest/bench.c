@@ -1424,6 +1424,7 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	int i, kills = 0, fg_lost = 0, viol = 0, foreign = 0, mink = 0;
 	int kernel_kills = 0, mink_tab = 0;
 	long react_n = 0, react_max = -1, exit_n = 0, exit_max = -1;
+	long react_first = -1, rest_max = -1;
 	double react_sum = 0, exit_sum = 0, first = INFINITY, grown;
 	char b[16][32];
 	bool coverable = true, coverable_tab = true;
@@ -1452,6 +1453,11 @@ static void report(const struct run *r, double t_fg, double t_stop,
 				first = events[i].t;
 		}
 		if (events[i].reaction_us >= 0) {
+			/* the kill log is read in order: the first kill */
+			if (!react_n)
+				react_first = events[i].reaction_us;
+			else if (events[i].reaction_us > rest_max)
+				rest_max = events[i].reaction_us;
 			react_n++;
 			react_sum += events[i].reaction_us;
 			if (events[i].reaction_us > react_max)
@@ -1501,6 +1507,11 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	printf(" psi_full_ms=%s psi_some_ms=%s",
 	       fmt(b[5], 32, psi_full >= 0, "%.0f", psi_full / 1000.0),
 	       fmt(b[6], 32, psi_some >= 0, "%.0f", psi_some / 1000.0));
+	printf(" reaction_us_first=%s reaction_us_rest_avg=%s reaction_us_rest_max=%s",
+	       fmt(b[7], 32, react_n, "%ld", react_first),
+	       fmt(b[8], 32, react_n > 1, "%.0f",
+		   (react_sum - react_first) / (react_n > 1 ? react_n - 1 : 1)),
+	       fmt(b[9], 32, react_n > 1, "%ld", rest_max));
 	printf(" reaction_us_avg=%s reaction_us_max=%s exit_ms_avg=%s exit_ms_max=%s",
 	       fmt(b[7], 32, react_n, "%.0f", react_sum / (react_n ? react_n : 1)),
 	       fmt(b[8], 32, react_n, "%ld", react_max),

@@ -143,8 +143,8 @@ static double refault_pct(int ms)
 }
 
 /* Well above the limit the kill test uses, so that it must fire. */
-#define THRASH_PCT	60
-#define LIMIT		"30"
+#define THRASH_PCT	20
+#define LIMIT		"10"
 
 /*
  * The reader needs a few passes to settle into thrashing once the victim

@@ -168,7 +168,7 @@ done
 	echo "- Guest: QEMU TCG, 2 vCPUs, -m ${BENCH_MEM:-256} (MemTotal $((${memtotal_kb:-0} / 1024)) MiB), no swap; busybox initramfs;"
 	echo "  earlyoom and stress-ng (the host's Debian packages) and the 96 MiB working set on a read-only ext4 disk"
 	echo "- Table for every mode: minfree ${minfree} pages, adj ${adjs} (the module's defaults);"
-	echo "  the module is loaded only in mode lmk; mode earlyoom runs \`earlyoom ${eo}\` (SIGKILL at the top row's MemAvailable)"
+	echo "  the module is loaded only in modes lmk, shrinker and wsf; mode earlyoom runs \`earlyoom ${eo}\` (SIGKILL at the top row's MemAvailable)"
 	echo "- One fresh boot per kernel, scenario and mode; ${BENCH_WALL:-?} s of boots in all"
 	echo
 	echo "## How to read"

@@ -200,10 +200,10 @@ log (`reaction_us`: from the first sight of the crossing to the kill, for
 the first kill after the module was loaded and, average and maximum, for
 the others; `exit_ms`: from the kill to the victim's memory being
 released).  The first kill runs the walk and kill code for the first time
-since the module was loaded, which an emulated guest translates then: in
-one boot that ran creep twice and ladder twice, reloading the module each
-time, the first kill of each took 1055-2445 µs and the eleven others
-83-143 µs.  **walk** is
+since the module was loaded, code an emulated guest must translate first,
+the likely cause of its slower reaction: in one boot that ran creep twice
+and ladder twice, reloading the module each time, the first kill of each
+took 1055-2445 µs and the eleven others 83-143 µs.  **walk** is
 the module's statistics: walks, mean and longest walk time, processes
 visited per walk.  Times are those of an emulated (TCG) guest on a shared
 host: compare modes with one another, not with real hardware.  Each cell is

@@ -46,7 +46,8 @@ static void lmk_poll_kick(void);
 /*
  * Both change only under kernel_param_lock(THIS_MODULE), which parameter
  * setters also run under, so a write racing with init or exit never touches
- * a half-built or torn-down module.
+ * a half-built or torn-down module.  Paths outside that lock read them with
+ * READ_ONCE().
  */
 static bool lmk_running;		/* init finished */
 static bool lmk_stopping;		/* exit started; stops re-arming */
@@ -220,6 +221,12 @@ static bool lmk_dying_take_done(struct lmk_dying *out, s64 *exit_ms)
 	return false;
 }
 
+static void lmk_dying_put(const struct lmk_dying *d)
+{
+	put_pid(d->pid);
+	mmdrop(d->mm);
+}
+
 /**
  * lmk_victim_busy() - is a killed victim still being waited for?
  *
@@ -252,8 +259,7 @@ static bool lmk_victim_busy(void)
 				pid_nr(d.pid), READ_ONCE(lmk_death_timeout_ms));
 		}
 		lmk_log_set_exit(d.seq, exit_ms);
-		put_pid(d.pid);
-		mmdrop(d.mm);
+		lmk_dying_put(&d);
 	}
 }
 
@@ -294,8 +300,7 @@ static void lmk_victim_release(void)
 		d = lmk_victims.v[lmk_victims.nr - 1];
 		WRITE_ONCE(lmk_victims.nr, lmk_victims.nr - 1);
 		spin_unlock(&lmk_victim_lock);
-		put_pid(d.pid);
-		mmdrop(d.mm);
+		lmk_dying_put(&d);
 	}
 }
 
@@ -307,10 +312,11 @@ static void lmk_victim_release(void)
  * @rss:   resident pages
  * @swap:  swap entries
  * @size:  the size used for ranking
- * @gain:  what a kill is expected to give back: @size and page tables
+ * @gain:  what a kill is expected to give back: @size and page tables;
+ *         a small process gives back about as much in page tables as in
+ *         resident pages, and a pass that left them out would overkill
  * @dying: SIGKILL pending, or the mm was already reaped
- * @mm_id: which mm it is, for comparison only (no reference)
- * @mm:    the mm, mmgrab()bed, when asked for
+ * @mm:    the mm; a reference (mmgrab()) is held only when asked for
  */
 struct lmk_cand {
 	pid_t pid;
@@ -321,7 +327,6 @@ struct lmk_cand {
 	unsigned long size;
 	unsigned long gain;
 	bool dying;
-	const void *mm_id;
 	struct mm_struct *mm;
 };
 
@@ -339,7 +344,7 @@ static unsigned long lmk_task_size(struct mm_struct *mm, unsigned long *rss,
  * lmk_task_mm() - read a process's memory through a thread that has it
  * @p:    the process (any thread of it)
  * @c:    filled in when a thread with an mm is found
- * @grab: also take an mm_count reference into @c->mm
+ * @grab: also take an mm_count reference on @c->mm
  *
  * The kernel's find_lock_task_mm() is not exported.  A process whose leader
  * has exited keeps its memory in its other threads, so every thread is
@@ -367,12 +372,9 @@ static bool lmk_task_mm(struct task_struct *p, struct lmk_cand *c, bool grab)
 				  (mm_pgtables_bytes(mm) >> PAGE_SHIFT);
 			c->dying = fatal_signal_pending(t) ||
 				   test_bit(MMF_OOM_SKIP, &mm->flags);
-			c->mm_id = mm;
-			c->mm = NULL;
-			if (grab) {
+			c->mm = mm;
+			if (grab)
 				mmgrab(mm);
-				c->mm = mm;
-			}
 		}
 		task_unlock(t);
 		if (mm)
@@ -404,7 +406,10 @@ struct lmk_pick {
 	struct lmk_kill_info info;
 };
 
-/* A pass's choices, best first; under lmk_scan_mutex. */
+/*
+ * A pass's choices, best first, and their gains as the array
+ * lmk_batch_count() takes; under lmk_scan_mutex.
+ */
 static struct lmk_pick lmk_picks[LMK_BATCH_MAX];
 static unsigned long lmk_pick_gain[LMK_BATCH_MAX];
 
@@ -467,7 +472,7 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
 		 * pick stands for all of them, the best ranked.
 		 */
 		for (i = 0; i < nr; i++)
-			if (lmk_picks[i].mm_id == c.mm_id)
+			if (lmk_picks[i].mm_id == c.mm)
 				break;
 		if (i < nr) {
 			if (i < pos)
@@ -481,7 +486,7 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
 		memmove(&lmk_picks[pos + 1], &lmk_picks[pos],
 			(nr - 1 - pos) * sizeof(lmk_picks[0]));
 		lmk_picks[pos].task = p;
-		lmk_picks[pos].mm_id = c.mm_id;
+		lmk_picks[pos].mm_id = c.mm;
 		lmk_picks[pos].gain = c.gain;
 		info = &lmk_picks[pos].info;
 		*info = *tmpl;
@@ -642,8 +647,9 @@ static void lmk_count_kill(const struct lmk_kill_info *info)
 /*
  * One walk at @row's adj, then the kills: the best victim, and the next
  * ones while what they give back falls short of the row's deficit and
- * deficit_kills allows (lmk_batch_count()).  Returns the victims' size in pages (at
- * least 1), or 0 when nobody could be chosen.
+ * deficit_kills allows (lmk_batch_count()).  Returns what the victims are
+ * expected to give back, in pages (at least 1), or 0 when nobody could be
+ * chosen.
  */
 static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 				   const struct lmk_mem *mem,
@@ -691,10 +697,6 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	}
 	lmk_empty_row = -1;
 
-	/*
-	 * A small process gives back about as much in page tables as in
-	 * resident pages: count both, or a crowd is overkilled.
-	 */
 	for (i = 0; i < nr; i++)
 		lmk_pick_gain[i] = lmk_picks[i].gain;
 	kill = lmk_batch_count(lmk_pick_gain, nr,
@@ -713,6 +715,29 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	}
 	queue_delayed_work(lmk_wq, &lmk_watch_work, 0);
 	return freed;
+}
+
+/*
+ * The row a pass acts on: the crossed one, an ordinary kill whatever asked
+ * for it (thrashing becomes a poll kill); with none crossed, row 0 for the
+ * OOM notifier, since at that point memory is out whatever the table says,
+ * and the top row for thrashing, the least important tier; else none.
+ */
+static int lmk_pass_row(const struct lmk_table *t, int crossed,
+			enum lmk_reason *reason)
+{
+	unsigned int rows = lmk_table_rows(t);
+
+	if (crossed >= 0) {
+		if (*reason == LMK_REASON_THRASHING)
+			*reason = LMK_REASON_POLL;
+		return crossed;
+	}
+	if (rows && *reason == LMK_REASON_OOM)
+		return 0;
+	if (rows && *reason == LMK_REASON_THRASHING)
+		return rows - 1;
+	return -1;
 }
 
 /**
@@ -744,17 +769,8 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 
 	lmk_read_mem(&mem, true);
 	lmk_table_snapshot(&table);
-	row = lmk_find_row(&table, mem.other_free, mem.other_file);
-	/* At the OOM point the system is out of memory whatever the table says. */
-	if (row < 0 && reason == LMK_REASON_OOM && lmk_table_rows(&table))
-		row = 0;
-	/* Thrashing kills in the top row's tier, unless a row is crossed. */
-	if (reason == LMK_REASON_THRASHING) {
-		if (row >= 0)
-			reason = LMK_REASON_POLL;
-		else if (lmk_table_rows(&table))
-			row = lmk_table_rows(&table) - 1;
-	}
+	row = lmk_pass_row(&table, lmk_find_row(&table, mem.other_free,
+						mem.other_file), &reason);
 	lmk_note_crossing(row);
 	if (row < 0)
 		goto out;
@@ -825,8 +841,8 @@ static unsigned long lmk_count_objects(struct shrinker *s,
 	 * Reclaim scales the count down by its priority and our cost, so the
 	 * scan may not come soon: let the poll act on a new crossing now.
 	 */
-	if (new && READ_ONCE(lmk_poll_ms) && !READ_ONCE(lmk_stopping))
-		mod_delayed_work(lmk_wq, &lmk_poll_work, 0);
+	if (new)
+		lmk_poll_kick();
 	anon = global_node_page_state(NR_ANON_MAPPED);
 	return anon ? anon : 1;
 }
@@ -874,18 +890,9 @@ static void lmk_watch_fn(struct work_struct *work)
 	}
 	lmk_notify_pending();
 	/* The memory is back: check the table now, not at the next tick. */
-	if (READ_ONCE(lmk_poll_ms) && !READ_ONCE(lmk_stopping))
-		mod_delayed_work(lmk_wq, &lmk_poll_work, 0);
+	lmk_poll_kick();
 }
 
-/*
- * The early trigger.  Reclaim, and so the shrinker, only runs near the low
- * watermark; with little page cache that is far below a minfree of tens of
- * MiB.  A poll of the same O(1) state acts when a row is crossed.  It runs
- * every poll_ms while free and file pages are both within twice the top
- * row, and ten times less often otherwise, so an idle system with plenty
- * of memory wakes up rarely.
- */
 /*
  * The thrashing window: file refaults counted from @start, for one second
  * at most.  It starts over when it ends, after a thrashing kill and while
@@ -935,6 +942,15 @@ static bool lmk_check_thrashing(const struct lmk_table *t,
 	return true;
 }
 
+/*
+ * The early trigger.  Reclaim, and so the shrinker, only runs near the low
+ * watermark; with little page cache that is far below a minfree of tens of
+ * MiB.  A poll of the same O(1) state acts when a row is crossed, and
+ * watches the file cache for thrashing.  It runs every poll_ms while free
+ * and file pages are both within twice the top row, and ten times less
+ * often otherwise, so an idle system with plenty of memory wakes up
+ * rarely.
+ */
 static void lmk_poll_fn(struct work_struct *work)
 {
 	unsigned int ms = READ_ONCE(lmk_poll_ms);
@@ -965,10 +981,16 @@ static void lmk_poll_fn(struct work_struct *work)
 	queue_delayed_work(lmk_wq, &lmk_poll_work, msecs_to_jiffies(ms));
 }
 
-/* Called from parameter setters, under kernel_param_lock(), and init. */
+/*
+ * Run the poll now: from parameter setters and init (under
+ * kernel_param_lock()), from count_objects on a new crossing and from the
+ * death wait once victims are gone.  With poll_ms at 0 the poll returns at
+ * once.  A kick racing with exit is drained by destroy_workqueue() and
+ * finds lmk_stopping set.
+ */
 static void lmk_poll_kick(void)
 {
-	if (lmk_running)
+	if (READ_ONCE(lmk_running))
 		mod_delayed_work(lmk_wq, &lmk_poll_work, 0);
 }
 
@@ -1035,7 +1057,7 @@ static int __init lmk_init(void)
 		goto err_oom;
 	}
 	lmk_shrinker = shrinker;
-	lmk_running = true;
+	WRITE_ONCE(lmk_running, true);
 	lmk_poll_kick();
 	kernel_param_unlock(THIS_MODULE);
 
@@ -1064,7 +1086,7 @@ static void __exit lmk_exit(void)
 
 	kernel_param_lock(THIS_MODULE);
 	WRITE_ONCE(lmk_stopping, true);
-	lmk_running = false;
+	WRITE_ONCE(lmk_running, false);
 	shrinker = lmk_shrinker;
 	lmk_shrinker = NULL;
 	kernel_param_unlock(THIS_MODULE);

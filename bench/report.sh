@@ -27,34 +27,34 @@ trap 'rm -rf "$plots"' EXIT
 csv=$results/results.csv
 md=$results/RESULTS.md
 
+# an awk rule that reads a "<TAG> key=value ..." line into v[]
+kv_awk='{
+	split("", v)
+	for (i = 2; i <= NF; i++) {
+		eq = index($i, "=")
+		v[substr($i, 1, eq - 1)] = substr($i, eq + 1)
+	}
+}'
+
 # ---- results.csv ----------------------------------------------------------
 # one row per BENCH line, columns in the order the driver prints them, plus
 # run.sh's status for that boot
-cat "$logs"/*/*.log 2>/dev/null | grep -h '^BENCH ' | awk -v boots="$logs/boots.txt" '
+cat "$logs"/*/*.log 2>/dev/null | grep -h '^BENCH ' | awk -v boots="$logs/boots.txt" "$kv_awk"'
 	BEGIN {
 		while ((getline l < boots) > 0) {
 			split(l, f, " ")
 			status[f[1] " " f[2]] = f[3]
 		}
 	}
-	{
-		n = 0
+	!nk {
+		line = ""
 		for (i = 2; i <= NF; i++) {
-			eq = index($i, "=")
-			k = substr($i, 1, eq - 1)
-			v[k] = substr($i, eq + 1)
-			key[++n] = k
+			hk[++nk] = substr($i, 1, index($i, "=") - 1)
+			line = line hk[nk] ","
 		}
-		if (!header) {
-			line = ""
-			for (i = 1; i <= n; i++)
-				line = line key[i] ","
-			print line "runsh_status"
-			header = 1
-			nk = n
-			for (i = 1; i <= n; i++)
-				hk[i] = key[i]
-		}
+		print line "runsh_status"
+	}
+	{
 		line = ""
 		for (i = 1; i <= nk; i++)
 			line = line v[hk[i]] ","
@@ -326,11 +326,7 @@ EOF
 	echo
 	echo "| kernel | processes | walks | tasks/walk | ns per task | longest walk µs | walks/s |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-	cat "$logs"/*/scaling.log 2>/dev/null | grep -h '^BENCHSCALE ' | awk '{
-		for (i = 2; i <= NF; i++) {
-			eq = index($i, "=")
-			v[substr($i, 1, eq - 1)] = substr($i, eq + 1)
-		}
+	cat "$logs"/*/scaling.log 2>/dev/null | grep -h '^BENCHSCALE ' | awk "$kv_awk"'{
 		printf "| %s | %s | %s | %s | %s | %.0f | %s |\n", v["kernel"],
 			v["procs"], v["walks"], v["tasks_per_walk"],
 			v["ns_per_task"], v["scan_ns_max"] / 1000, v["walks_per_s"]
@@ -350,11 +346,7 @@ EOF
 	echo
 	echo "| kernel | function | calls | median ns | mean ns | max ns |"
 	echo "| --- | --- | ---: | ---: | ---: | ---: |"
-	cat "$logs"/*/scaling.log 2>/dev/null | grep -h '^BENCHCOST ' | awk '{
-		for (i = 2; i <= NF; i++) {
-			eq = index($i, "=")
-			v[substr($i, 1, eq - 1)] = substr($i, eq + 1)
-		}
+	cat "$logs"/*/scaling.log 2>/dev/null | grep -h '^BENCHCOST ' | awk "$kv_awk"'{
 		printf "| %s | %s | %s | %s | %s | %s |\n", v["kernel"], v["fn"],
 			v["calls"], v["median_ns"], v["avg_ns"], v["max_ns"]
 	}'

@@ -312,9 +312,10 @@ static void lmk_victim_release(void)
  * @rss:   resident pages
  * @swap:  swap entries
  * @size:  the size used for ranking
- * @gain:  what a kill is expected to give back: @size and page tables;
- *         a small process gives back about as much in page tables as in
- *         resident pages, and a pass that left them out would overkill
+ * @gain:  what a kill is expected to give back: @size, page tables and
+ *         its threads' kernel stacks; a small process gives back about as
+ *         much in those as in resident pages, and a pass that left them
+ *         out would overkill
  * @dying: SIGKILL pending, or the mm was already reaped
  * @mm:    the mm; a reference (mmgrab()) is held only when asked for
  */
@@ -369,7 +370,8 @@ static bool lmk_task_mm(struct task_struct *p, struct lmk_cand *c, bool grab)
 			strscpy(c->comm, t->comm, sizeof(c->comm));
 			c->size = lmk_task_size(mm, &c->rss, &c->swap);
 			c->gain = c->size +
-				  (mm_pgtables_bytes(mm) >> PAGE_SHIFT);
+				  (mm_pgtables_bytes(mm) >> PAGE_SHIFT) +
+				  get_nr_threads(p) * (THREAD_SIZE >> PAGE_SHIFT);
 			c->dying = fatal_signal_pending(t) ||
 				   test_bit(MMF_OOM_SKIP, &mm->flags);
 			c->mm = mm;
@@ -455,10 +457,21 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
 		short adj;
 
 		visited++;
-		if (lmk_task_protected(p))
-			continue;
+		/*
+		 * The cheapest tests first, on the signal struct alone: the
+		 * adj, and with the picks full, whether the candidate would
+		 * beat the last one even at the largest size.  In a crowd,
+		 * that rules out most of the walk before any lock.
+		 */
 		adj = READ_ONCE(p->signal->oom_score_adj);
 		if (adj < tmpl->min_adj)
+			continue;
+		if (nr == max &&
+		    !lmk_better_victim(adj, ULONG_MAX,
+				       lmk_picks[max - 1].info.adj,
+				       lmk_picks[max - 1].info.size))
+			continue;
+		if (lmk_task_protected(p))
 			continue;
 		if (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT)
 			continue;

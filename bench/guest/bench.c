@@ -969,6 +969,9 @@ static void stress_start(int workers, long mb, int seconds)
  *               start (the grower's target, plus the reader's file working
  *               set when it must stay cached)
  * @avail0_kb:   MemAvailable just before the foreground starts
+ * @t_avail0:    when it was read; a kill before then already gave its
+ *               memory back to @avail0_kb
+ * @slab0_kb:    what reclaimable kernel memory added to @avail0_kb
  * @settle_s:    time to keep measuring once the grower is done
  * @fixed_s:     or run for exactly this long (no grower)
  * @no_min:      the minimum number of kills is not defined
@@ -976,6 +979,8 @@ static void stress_start(int workers, long mb, int seconds)
 struct run {
 	long need_kb;
 	long avail0_kb;
+	double t_avail0;
+	long slab0_kb;
 	double settle_s;
 	double fixed_s;
 	bool no_min;
@@ -985,11 +990,48 @@ static struct reader_cfg default_reader = {
 	.anon_kb = 8 * MB, .sleep_us = 10000, .shm_fd = -1,
 };
 
+/* MemAvailable now, as the run's starting point. */
+/* The zones' low watermarks, kB (/proc/zoneinfo). */
+static long wmark_low_kb(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[256];
+	long v, sum = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " low %ld", &v) == 1)
+			sum += v;
+	fclose(f);
+	return sum * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/*
+ * What reclaimable kernel memory (slab caches and the like) adds to
+ * MemAvailable, as the kernel's si_mem_available() counts it, kB.  The
+ * table's free and file pages leave it out.
+ */
+static long avail_slab_kb(void)
+{
+	long kr = meminfo_kb("KReclaimable"), low = wmark_low_kb();
+
+	return kr - (kr / 2 < low ? kr / 2 : low);
+}
+
+/* MemAvailable now, as the run's starting point. */
+static long mark_avail0(struct run *r)
+{
+	r->avail0_kb = meminfo_kb("MemAvailable");
+	r->slab0_kb = avail_slab_kb();
+	r->t_avail0 = run_t();
+	return r->avail0_kb;
+}
+
 static void grow_after(struct run *r, long extra_kb, long delay_us)
 {
-	long avail = meminfo_kb("MemAvailable");
+	long avail = mark_avail0(r);
 
-	r->avail0_kb = avail;
 	r->need_kb = avail + extra_kb;
 	grower(r->need_kb, delay_us);
 }
@@ -1019,11 +1061,10 @@ static void sc_burst(struct run *r)
 		hog(name, adj[i], 12 * MB);
 	}
 	reader(&default_reader);
-	avail = meminfo_kb("MemAvailable");
+	avail = mark_avail0(r);
 	kb = avail + 24 * MB;
 	if (kb < 110 * MB)
 		kb = 110 * MB;
-	r->avail0_kb = avail;
 	r->need_kb = kb;
 	grower(kb, -1);
 	r->settle_s = 3;
@@ -1082,19 +1123,25 @@ static void sc_ties(struct run *r)
 static void sc_crowd(struct run *r)
 {
 	long before = meminfo_kb("MemAvailable"), each;
-	int n, i;
+	int n, i, alive = 0;
 
 	/*
 	 * A sleeper holds no memory of its own, but costs the kernel its
 	 * stack, page tables and structures: what killing one gives back.
+	 * The crowd alone crosses the top row, so a killer may already have
+	 * taken some: the cost is that of the ones still there.
 	 */
 	n = crowd(1200, 900, 999, 0);
-	each = n ? (before - meminfo_kb("MemAvailable")) / n : 0;
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].role == ROLE_CROWD &&
+		    death_of(procs[i].pid, NULL) < 0)
+			alive++;
+	each = alive ? (before - meminfo_kb("MemAvailable")) / alive : 0;
 	for (i = 0; i < nr_procs; i++)
 		if (procs[i].role == ROLE_CROWD)
 			procs[i].gain_kb = each;
-	printf("# crowd: %d sleepers at adj 900..999, %ld kB each\n", n,
-	       each);
+	printf("# crowd: %d sleepers at adj 900..999, %d alive, %ld kB each\n",
+	       n, alive, each);
 	hog("big1000_a", 1000, 12 * MB);
 	hog("big1000_b", 1000, 12 * MB);
 	reader(&default_reader);
@@ -1116,8 +1163,7 @@ static void sc_filecache(struct run *r)
 	       run_t() < 20)
 		usleep(10000);
 	ws = rc.file_kb;
-	avail = meminfo_kb("MemAvailable");
-	r->avail0_kb = avail;
+	avail = mark_avail0(r);
 	/*
 	 * MemAvailable counts the cached working set as available: the
 	 * grower takes what is left beside it, and 24 MiB more.
@@ -1137,7 +1183,7 @@ static void sc_thirdparty(struct run *r)
 	hog("bg800", 800, 12 * MB);
 	hog("bg705", 705, 12 * MB);
 	reader(&rc);
-	r->avail0_kb = meminfo_kb("MemAvailable");
+	mark_avail0(r);
 	r->need_kb = 0;
 	r->no_min = true;
 	stress_start(2, 72, 16);
@@ -1145,6 +1191,69 @@ static void sc_thirdparty(struct run *r)
 }
 
 /* ---- the run ------------------------------------------------------------ */
+
+/**
+ * struct fate - what happened to a process of the table during the run
+ * @gone:   when it stopped counting as alive: its kill (the killer's own
+ *          time when it reported one, else its death), its death, or
+ *          never (INFINITY)
+ * @killed: it died by SIGKILL or SIGTERM before the run ended
+ * @src:    who reported the kill, or "death" when nobody did
+ */
+struct fate {
+	double gone;
+	bool killed;
+	const char *src;
+};
+
+static struct fate fates[MAX_PROCS];
+
+static void settle_fates(double t_stop)
+{
+	int i, j, status;
+
+	for (i = 0; i < nr_procs; i++) {
+		struct fate *f = &fates[i];
+
+		f->gone = INFINITY;
+		f->killed = false;
+		f->src = "death";
+		for (j = 0; j < nr_deaths; j++)
+			if (deaths[j].pid == procs[i].pid)
+				break;
+		if (j == nr_deaths || deaths[j].t >= t_stop)
+			continue;
+		status = deaths[j].status;
+		f->gone = deaths[j].t;
+		f->killed = WIFSIGNALED(status) &&
+			    (WTERMSIG(status) == SIGKILL ||
+			     WTERMSIG(status) == SIGTERM);
+		for (j = 0; j < nr_events; j++)
+			if (events[j].pid == procs[i].pid &&
+			    events[j].t <= f->gone + 0.05) {
+				if (events[j].t < f->gone)
+					f->gone = events[j].t;
+				f->src = events[j].src;
+				break;
+			}
+	}
+}
+
+/*
+ * What processes of the table gone before @r's MemAvailable was read gave
+ * back to it, kB: without those kills it would have been that much lower.
+ */
+static long gain_before_avail0(const struct run *r)
+{
+	long kb = 0;
+	int i;
+
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].adj > 0 && procs[i].role != ROLE_STRESS &&
+		    fates[i].gone < r->t_avail0 && procs[i].gain_kb > 0)
+			kb += procs[i].gain_kb;
+	return kb;
+}
 
 /*
  * The fewest background processes whose private memory covers what the
@@ -1155,7 +1264,8 @@ static void sc_thirdparty(struct run *r)
 static int min_kills(const struct run *r, bool *coverable)
 {
 	static long gains[MAX_PROCS];
-	long deficit = r->need_kb - r->avail0_kb, tmp;
+	long deficit = r->need_kb - r->avail0_kb + gain_before_avail0(r);
+	long tmp;
 	int n = 0, i, j, best, k = 0;
 
 	*coverable = true;
@@ -1218,13 +1328,16 @@ static long table_reserve_kb(int adj)
  * reserve.  Processes are taken in that order while MemAvailable at the
  * end of the foreground's growth, plus what the kills so far gave back,
  * is below the next one's reserve.  MemAvailable stands in for the
- * table's free and file pages.  @coverable is false when even then the
- * foreground's need is not met.
+ * table's free and file pages, less what reclaimable kernel memory adds
+ * to it: the table does not count that, and on 6.1 it is megabytes.
+ * @coverable is false when even then the foreground's need is not met.
  */
 static int min_kills_table(const struct run *r, bool *coverable)
 {
 	static int order[MAX_PROCS];
-	long left = r->avail0_kb - r->need_kb, reserve;
+	long left = r->avail0_kb - r->slab0_kb - r->need_kb -
+		    gain_before_avail0(r);
+	long reserve;
 	int n = 0, i, j, k = 0, tmp;
 
 	*coverable = true;
@@ -1289,53 +1402,6 @@ static void read_kill_log(void)
 		pthread_mutex_unlock(&lock);
 	}
 	fclose(f);
-}
-
-/**
- * struct fate - what happened to a process of the table during the run
- * @gone:   when it stopped counting as alive: its kill (the killer's own
- *          time when it reported one, else its death), its death, or
- *          never (INFINITY)
- * @killed: it died by SIGKILL or SIGTERM before the run ended
- * @src:    who reported the kill, or "death" when nobody did
- */
-struct fate {
-	double gone;
-	bool killed;
-	const char *src;
-};
-
-static struct fate fates[MAX_PROCS];
-
-static void settle_fates(double t_stop)
-{
-	int i, j, status;
-
-	for (i = 0; i < nr_procs; i++) {
-		struct fate *f = &fates[i];
-
-		f->gone = INFINITY;
-		f->killed = false;
-		f->src = "death";
-		for (j = 0; j < nr_deaths; j++)
-			if (deaths[j].pid == procs[i].pid)
-				break;
-		if (j == nr_deaths || deaths[j].t >= t_stop)
-			continue;
-		status = deaths[j].status;
-		f->gone = deaths[j].t;
-		f->killed = WIFSIGNALED(status) &&
-			    (WTERMSIG(status) == SIGKILL ||
-			     WTERMSIG(status) == SIGTERM);
-		for (j = 0; j < nr_events; j++)
-			if (events[j].pid == procs[i].pid &&
-			    events[j].t <= f->gone + 0.05) {
-				if (events[j].t < f->gone)
-					f->gone = events[j].t;
-				f->src = events[j].src;
-				break;
-			}
-	}
 }
 
 /*
@@ -1477,9 +1543,9 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	}
 	grown = LOAD(sh->grower_done) / 1e6;
 
-	printf("BENCH scenario=%s mode=%s kernel=%s mem_total_kb=%ld avail0_kb=%ld need_kb=%ld",
-	       scenario, mode, kver, meminfo_kb("MemTotal"), r->avail0_kb,
-	       r->need_kb);
+	printf("BENCH scenario=%s mode=%s kernel=%s mem_total_kb=%ld avail0_kb=%ld",
+	       scenario, mode, kver, meminfo_kb("MemTotal"), r->avail0_kb);
+	printf(" slab0_kb=%ld need_kb=%ld", r->slab0_kb, r->need_kb);
 	printf(" procs=%d kills=%d min_kills=%s excess_kills=%s killer_events=%d",
 	       nr_procs, kills,
 	       fmt(b[0], 32, !r->no_min, "%d%s", mink, coverable ? "" : "+"),

@@ -22,6 +22,10 @@
 #               OOM notifier only ("shrinker"), and so with the watermarks
 #               raised ("wsf"), against "lmk" (default "ladder burst creep"
 #               and "shrinker wsf"; empty to skip)
+#   WARM        1 (default) to run the warm boot: ladder, creep and burst
+#               twice each with the module loaded once, so that only the
+#               boot's first kill runs the module's code for the first
+#               time; 0 not to
 #   SCALING     1 (default) to run the scaling boot, 0 not to
 #   SCALE_PROCS processes for the scaling run (default 100,1000,5000)
 #   MEM         guest memory in MiB (default 256)
@@ -40,6 +44,7 @@ scenarios=${SCENARIOS:-ladder burst protected creep ties crowd filecache thirdpa
 modes=${MODES:-oom earlyoom lmk}
 trigger_scenarios=${TRIGGER_SCENARIOS-ladder burst creep}
 trigger_modes=${TRIGGER_MODES-shrinker wsf}
+warm=${WARM:-1}
 scaling=${SCALING:-1}
 scale_procs=${SCALE_PROCS:-100,1000,5000}
 mem=${MEM:-256}
@@ -128,6 +133,10 @@ for kver in $kernels; do
 			boot "$kver" "$s-$m" "$mem" "bench.mode=$m bench.scenarios=$s"
 		done
 	done
+	if [ "$warm" = 1 ]; then
+		boot "$kver" warm "$mem" \
+			"bench.mode=warm bench.scenarios=ladder,creep,burst,ladder,creep,burst"
+	fi
 	if [ "$scaling" = 1 ]; then
 		boot "$kver" scaling "$scale_mem" "bench.mode=scaling bench.procs=$scale_procs"
 	fi

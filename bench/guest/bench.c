@@ -1749,7 +1749,7 @@ static int cmd_run(int argc, char **argv)
 	mode = argv[3];
 	/* shrinker and wsf are the module with other triggers (bench.sh) */
 	lmk = !strcmp(mode, "lmk") || !strcmp(mode, "shrinker") ||
-	      !strcmp(mode, "wsf");
+	      !strcmp(mode, "wsf") || !strcmp(mode, "warm");
 	uname(&un);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 

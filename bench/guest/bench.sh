@@ -5,10 +5,13 @@
 # /tests/demo.sh (run.sh -M demo), with the bench disk (run.sh -d) as
 # /dev/vda.  Kernel command line (run.sh -a):
 #
-#   bench.mode=oom|earlyoom|lmk|scaling
+#   bench.mode=oom|earlyoom|lmk|shrinker|wsf|warm|scaling
 #       oom       nothing but the kernel's OOM killer
 #       earlyoom  earlyoom from the disk, killing at the table's top row
-#       lmk       lowmemkiller with the table below
+#       lmk       lowmemkiller with the table below, loaded per scenario
+#       shrinker  the same without the poll (poll_ms=0)
+#       wsf       the same with vm.watermark_scale_factor=3000
+#       warm      lmk, loaded once for all the scenarios of the boot
 #       scaling   lowmemkiller's walk cost at bench.procs processes
 #   bench.scenarios=ladder,burst,...   (run, one after the other)
 #   bench.procs=100,1000,5000          (scaling)
@@ -78,6 +81,13 @@ for s in $(echo "$scenarios" | tr , ' '); do
 		insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ kill_log_size=4096 ||
 			fail "insmod failed"
 		;;
+	warm)
+		# loaded by the first scenario only: the later ones find the
+		# module's code already run once
+		grep -q '^lowmemkiller ' /proc/modules ||
+			insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ \
+				kill_log_size=4096 || fail "insmod failed"
+		;;
 	shrinker)
 		# the trigger options: reclaim (the shrinker) and the OOM
 		# notifier alone, without the poll ...
@@ -129,4 +139,5 @@ for s in $(echo "$scenarios" | tr , ' '); do
 		;;
 	esac
 done
+[ "$mode" != warm ] || rmmod lowmemkiller
 exit 0

@@ -16,33 +16,7 @@
 #include <linux/string.h>
 
 #include "../lowmemkiller.h"
-
-/* 1 GiB of 4 KiB pages: the largest minfree the parser tests allow. */
-#define TEST_MAX_PAGES	262144L
-
-/* Expected code meaning "any rejection will do". */
-#define ANY_ERROR	NR_LMK_PARSE
-
-/* The Android default table. */
-static const long android_minfree[] = { 1536, 2048, 4096, 16384 };
-static const long android_adj[] = { 0, 58, 352, 705 };
-
-static void table_init(struct lmk_table *t, const long *minfree,
-		       unsigned int nr_minfree, const long *adj,
-		       unsigned int nr_adj)
-{
-	memset(t, 0, sizeof(*t));
-	memcpy(t->minfree, minfree, nr_minfree * sizeof(*minfree));
-	memcpy(t->adj, adj, nr_adj * sizeof(*adj));
-	t->nr_minfree = nr_minfree;
-	t->nr_adj = nr_adj;
-}
-
-static void android_table(struct lmk_table *t)
-{
-	table_init(t, android_minfree, ARRAY_SIZE(android_minfree),
-		   android_adj, ARRAY_SIZE(android_adj));
-}
+#include "../selftests/policy_cases.h"
 
 /*
  * Check lmk_find_row() at and around every minfree of @t, which must have
@@ -416,88 +390,6 @@ static void lmk_parse_accepts(struct kunit *test)
 
 /* ---- parser: rejected input, and the same input in other ranges ----- */
 
-struct parse_case {
-	const char *in;
-	enum lmk_parse_error adj;	/* expected from lmk_parse_adj() */
-	enum lmk_parse_error minfree;	/* expected for minfree */
-	enum lmk_parse_error full;	/* expected for LONG_MIN + 1..LONG_MAX */
-};
-
-#define E_EMPTY	LMK_PARSE_EMPTY
-#define E_NUM	LMK_PARSE_NOT_NUM
-#define E_MANY	LMK_PARSE_TOO_MANY
-#define E_RANGE	LMK_PARSE_RANGE
-#define E_ORDER	LMK_PARSE_ORDER
-#define E_NONE	LMK_PARSE_OK
-#define E_ANY	ANY_ERROR
-
-static const struct parse_case parse_cases[] = {
-	{ "",				E_EMPTY,  E_EMPTY,  E_EMPTY },
-	{ "\n",				E_EMPTY,  E_EMPTY,  E_EMPTY },
-	{ " ",				E_ANY,    E_ANY,    E_ANY },
-	{ " \t\n",			E_ANY,    E_ANY,    E_ANY },
-	{ "abc",			E_NUM,    E_NUM,    E_NUM },
-	{ "1,,2",			E_NUM,    E_NUM,    E_NUM },
-	{ ",1",				E_NUM,    E_NUM,    E_NUM },
-	{ "1,",				E_NUM,    E_NUM,    E_NUM },
-	{ "1,\n",			E_NUM,    E_NUM,    E_NUM },
-	{ ",",				E_NUM,    E_NUM,    E_NUM },
-	{ "1 ,2",			E_NUM,    E_NUM,    E_NUM },
-	{ " 1",				E_NUM,    E_NUM,    E_NUM },
-	{ "1 ",				E_NUM,    E_NUM,    E_NUM },
-	{ "1, 2",			E_NUM,    E_NUM,    E_NUM },
-	{ "1\t",			E_NUM,    E_NUM,    E_NUM },
-	{ "1\r\n",			E_NUM,    E_NUM,    E_NUM },
-	{ "1\n\n",			E_NUM,    E_NUM,    E_NUM },
-	{ "1\nx",			E_NUM,    E_NUM,    E_NUM },
-	{ "1\n2",			E_NUM,    E_NUM,    E_NUM },
-	{ "\n1",			E_NUM,    E_NUM,    E_NUM },
-	{ "0x10",			E_NUM,    E_ANY,    E_NUM },
-	{ "1x10",			E_NUM,    E_NUM,    E_NUM },
-	{ "1.5",			E_NUM,    E_NUM,    E_NUM },
-	{ "1e3",			E_NUM,    E_NUM,    E_NUM },
-	{ "1-2",			E_NUM,    E_NUM,    E_NUM },
-	{ "1;2",			E_NUM,    E_NUM,    E_NUM },
-	{ "--1",			E_NUM,    E_NUM,    E_NUM },
-	{ "+-1",			E_NUM,    E_NUM,    E_NUM },
-	{ "-+1",			E_NUM,    E_NUM,    E_NUM },
-	{ "-",				E_NUM,    E_NUM,    E_NUM },
-	{ "+",				E_NUM,    E_NUM,    E_NUM },
-	{ "1,-",			E_NUM,    E_NUM,    E_NUM },
-	{ "1,2,3,4,5,6,x",		E_NUM,    E_NUM,    E_NUM },
-	{ "1,2,3,4,5,6,7",		E_MANY,   E_MANY,   E_MANY },
-	{ "1,2,3,4,5,6,7\n",		E_MANY,   E_MANY,   E_MANY },
-	{ "9,8,7,6,5,4,3",		E_MANY,   E_MANY,   E_MANY },
-	{ "1,2,3,4,5,6,7,8,9,10",	E_MANY,   E_MANY,   E_MANY },
-	{ "1,2,3,4,5,6,99999999999999999999",
-					E_ANY,    E_ANY,    E_ANY },
-	{ "99999999999999999999999999",	E_RANGE,  E_RANGE,  E_RANGE },
-	{ "9223372036854775807",	E_RANGE,  E_RANGE,  E_NONE },
-	{ "9223372036854775808",	E_RANGE,  E_RANGE,  E_RANGE },
-	{ "18446744073709551615",	E_RANGE,  E_RANGE,  E_RANGE },
-	{ "18446744073709551616",	E_RANGE,  E_RANGE,  E_RANGE },
-	{ "-9223372036854775808",	E_RANGE,  E_RANGE,  E_RANGE },
-	{ "-9223372036854775809",	E_RANGE,  E_RANGE,  E_RANGE },
-	{ "-18446744073709551616",	E_RANGE,  E_RANGE,  E_RANGE },
-	{ "-99999999999999999999999999",
-					E_RANGE,  E_RANGE,  E_RANGE },
-	{ "1,18446744073709551617",	E_RANGE,  E_RANGE,  E_RANGE },
-	{ "1001",			E_RANGE,  E_NONE,   E_NONE },
-	{ "-1001",			E_RANGE,  E_RANGE,  E_NONE },
-	{ "0,1001",			E_RANGE,  E_RANGE,  E_NONE },
-	{ "0",				E_NONE,   E_RANGE,  E_NONE },
-	{ "-0",				E_NONE,   E_RANGE,  E_NONE },
-	{ "262145",			E_RANGE,  E_RANGE,  E_NONE },
-	{ "1,262145",			E_RANGE,  E_RANGE,  E_NONE },
-	{ "3,2",			E_ORDER,  E_ORDER,  E_ORDER },
-	{ "2,2",			E_ORDER,  E_ORDER,  E_ORDER },
-	{ "1,2,3,4,6,5",		E_ORDER,  E_ORDER,  E_ORDER },
-	{ "1,2,2\n",			E_ORDER,  E_ORDER,  E_ORDER },
-	{ "0,-0",			E_ORDER,  E_RANGE,  E_ORDER },
-	/* legacy conversion happens only after the order check */
-	{ "12,6,1,0",			E_ORDER,  E_RANGE,  E_ORDER },
-};
-
 static void parse_case_desc(const struct parse_case *c, char *desc)
 {
 	char *p = desc;
@@ -555,89 +447,27 @@ static void lmk_parse_codes(struct kunit *test)
 /* ---- parser: pseudo-random fuzz ------------------------------------ */
 
 #define FUZZ_ITERATIONS	20000
-#define FUZZ_MAX_LEN	40
-
-static u64 xorshift64(u64 *state)
-{
-	u64 x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	return x;
-}
-
-/*
- * Parse @buf with the given range; if it is accepted, check the result and
- * that printing it back in canonical form parses to the same values.
- * Return true if @buf was accepted.
- */
-static bool fuzz_one(struct kunit *test, const char *buf, long min, long max)
-{
-	long out[LMK_MAX_ROWS], again[LMK_MAX_ROWS];
-	char canon[LMK_MAX_ROWS * 22];
-	unsigned int nr, nr_again, i;
-	size_t len = 0;
-
-	if (lmk_parse_list(buf, out, &nr, min, max) != LMK_PARSE_OK)
-		return false;
-
-	KUNIT_ASSERT_GE_MSG(test, nr, 1U, "input \"%s\"", buf);
-	KUNIT_ASSERT_LE_MSG(test, nr, (unsigned int)LMK_MAX_ROWS,
-			    "input \"%s\"", buf);
-	/* Only digits, signs and commas, plus at most one final newline. */
-	for (i = 0; buf[i]; i++) {
-		char c = buf[i];
-
-		if (c == '\n')
-			KUNIT_ASSERT_EQ_MSG(test, buf[i + 1], '\0',
-					    "input \"%s\"", buf);
-		else
-			KUNIT_ASSERT_TRUE_MSG(test, (c >= '0' && c <= '9') ||
-					      c == ',' || c == '-' || c == '+',
-					      "input \"%s\"", buf);
-	}
-	for (i = 0; i < nr; i++) {
-		KUNIT_ASSERT_GE_MSG(test, out[i], min, "input \"%s\"", buf);
-		KUNIT_ASSERT_LE_MSG(test, out[i], max, "input \"%s\"", buf);
-		if (i)
-			KUNIT_ASSERT_LT_MSG(test, out[i - 1], out[i],
-					    "input \"%s\"", buf);
-		len += scnprintf(canon + len, sizeof(canon) - len, "%s%ld",
-				 i ? "," : "", out[i]);
-	}
-
-	KUNIT_ASSERT_EQ_MSG(test, (int)LMK_PARSE_OK,
-			    (int)lmk_parse_list(canon, again, &nr_again, min,
-						max),
-			    "input \"%s\", canonical \"%s\"", buf, canon);
-	KUNIT_ASSERT_EQ_MSG(test, nr, nr_again, "canonical \"%s\"", canon);
-	for (i = 0; i < nr; i++)
-		KUNIT_ASSERT_EQ_MSG(test, out[i], again[i],
-				    "canonical \"%s\"", canon);
-	return true;
-}
 
 static void lmk_parse_fuzz(struct kunit *test)
 {
-	static const char alphabet[] = "0123456789,-+\n \tx";
-	u64 state = 0x9e3779b97f4a7c15ULL;
-	unsigned int adj_ok = 0, minfree_ok = 0;
+	unsigned long long state = 0x9e3779b97f4a7c15ULL;
+	unsigned int adj_ok = 0, minfree_ok = 0, iter;
 	char buf[FUZZ_MAX_LEN + 1];
-	unsigned int iter, len, i;
+	const char *why;
+	bool ok;
 
 	for (iter = 0; iter < FUZZ_ITERATIONS; iter++) {
-		len = xorshift64(&state) % (FUZZ_MAX_LEN + 1);
-		for (i = 0; i < len; i++)
-			buf[i] = alphabet[xorshift64(&state) %
-					  (sizeof(alphabet) - 1)];
-		buf[len] = '\0';
+		fuzz_string(&state, buf);
 
-		if (fuzz_one(test, buf, LMK_SCORE_ADJ_MIN, LMK_SCORE_ADJ_MAX))
-			adj_ok++;
-		if (fuzz_one(test, buf, 1, TEST_MAX_PAGES))
-			minfree_ok++;
+		why = fuzz_check(buf, LMK_SCORE_ADJ_MIN, LMK_SCORE_ADJ_MAX,
+				 &ok);
+		KUNIT_ASSERT_NULL_MSG(test, why, "adj input \"%s\": %s",
+				      buf, why);
+		adj_ok += ok;
+		why = fuzz_check(buf, 1, TEST_MAX_PAGES, &ok);
+		KUNIT_ASSERT_NULL_MSG(test, why, "minfree input \"%s\": %s",
+				      buf, why);
+		minfree_ok += ok;
 	}
 	/* The fuzz must exercise the accepting path too. */
 	KUNIT_EXPECT_GT(test, adj_ok, 0U);

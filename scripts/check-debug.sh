@@ -66,9 +66,10 @@ fi
 echo "== $kver: KUnit module build (W=1, sparse)"
 kunit=$build/mod/$kver-kunit
 rm -rf "$kunit"
-mkdir -p "$kunit/kunit"
+mkdir -p "$kunit/kunit" "$kunit/selftests"
 cp kunit/Kbuild kunit/*.c "$kunit/kunit/"
 cp lowmemkiller.h "$kunit/"
+cp selftests/policy_cases.h "$kunit/selftests/"
 log=$kunit/build.log
 if make -C "$kdir" M="$kunit/kunit" W=1 C=2 modules >"$log" 2>&1 &&
    ! grep -E "warning:|error:" "$log"; then

@@ -16,31 +16,11 @@
 
 #include "kselftest_harness.h"
 #include "lowmemkiller.h"
-
-/* 1 GiB of 4 KiB pages: the largest minfree the parser tests allow. */
-#define TEST_MAX_PAGES	262144L
+#include "selftests/policy_cases.h"
 
 /* Compare parse results as int: the enum is unsigned, its constants are not. */
 #define ASSERT_PARSE(code, expr)	ASSERT_EQ((int)(code), (int)(expr))
 #define EXPECT_PARSE(code, expr)	EXPECT_EQ((int)(code), (int)(expr))
-
-/* Expected code meaning "any rejection will do". */
-#define ANY_ERROR	NR_LMK_PARSE
-
-/* The Android default table. */
-static const long android_minfree[] = { 1536, 2048, 4096, 16384 };
-static const long android_adj[] = { 0, 58, 352, 705 };
-
-static void table_init(struct lmk_table *t, const long *minfree,
-		       unsigned int nr_minfree, const long *adj,
-		       unsigned int nr_adj)
-{
-	memset(t, 0, sizeof(*t));
-	memcpy(t->minfree, minfree, nr_minfree * sizeof(*minfree));
-	memcpy(t->adj, adj, nr_adj * sizeof(*adj));
-	t->nr_minfree = nr_minfree;
-	t->nr_adj = nr_adj;
-}
 
 /*
  * Check lmk_find_row() at and around every minfree of @t, which must have
@@ -82,8 +62,7 @@ FIXTURE(android) {
 
 FIXTURE_SETUP(android)
 {
-	table_init(&self->t, android_minfree, ARRAY_SIZE(android_minfree),
-		   android_adj, ARRAY_SIZE(android_adj));
+	android_table(&self->t);
 }
 
 FIXTURE_TEARDOWN(android)
@@ -805,193 +784,61 @@ TEST(parse_rejects_unordered)
 	EXPECT_ADJ_ERR(LMK_PARSE_ORDER, "12,6,1,0");
 }
 
-struct parse_case {
-	const char *in;
-	enum lmk_parse_error adj;	/* expected from lmk_parse_adj() */
-	enum lmk_parse_error minfree;	/* expected from parse_minfree() */
-};
-
-static const struct parse_case malformed[] = {
-	{ "",				LMK_PARSE_EMPTY,    LMK_PARSE_EMPTY },
-	{ "\n",				LMK_PARSE_EMPTY,    LMK_PARSE_EMPTY },
-	{ " ",				ANY_ERROR,	    ANY_ERROR },
-	{ "\t",				ANY_ERROR,	    ANY_ERROR },
-	{ "\t\n",			ANY_ERROR,	    ANY_ERROR },
-	{ " \t\n",			ANY_ERROR,	    ANY_ERROR },
-	{ "abc",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "x",				LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1,,2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ ",1",				LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1,",				LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ ",",				LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ ",\n",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1,\n",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1 ,2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ " 1",				LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1 ",				LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1, 2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1 2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1\n\n",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1\nx",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1\n2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "\n1",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "0x10",			LMK_PARSE_NOT_NUM,  ANY_ERROR },
-	{ "1x10",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "10x",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1.5",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1e3",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "--1",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "+-1",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "-+1",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "++1",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "-",				LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "+",				LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "-\n",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1-2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1+2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1;2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1\t",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "\t1",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1,\t2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1\r",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1\r\n",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1\r,2",			LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1,2,3,4,5,6,",		LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1,2,3,4,5,6,x",		LMK_PARSE_NOT_NUM,  LMK_PARSE_NOT_NUM },
-	{ "1,2,3,4,5,6,7",		LMK_PARSE_TOO_MANY, LMK_PARSE_TOO_MANY },
-	{ "1,2,3,4,5,6,7,8",		LMK_PARSE_TOO_MANY, LMK_PARSE_TOO_MANY },
-	{ "9,8,7,6,5,4,3",		LMK_PARSE_TOO_MANY, LMK_PARSE_TOO_MANY },
-	{ "1,2,3,4,5,6,99999999999999999999", ANY_ERROR, ANY_ERROR },
-	{ "99999999999999999999999999",	LMK_PARSE_RANGE,    LMK_PARSE_RANGE },
-	{ "9223372036854775807",	LMK_PARSE_RANGE,    LMK_PARSE_RANGE },
-	{ "9223372036854775808",	LMK_PARSE_RANGE,    LMK_PARSE_RANGE },
-	{ "18446744073709551616",	LMK_PARSE_RANGE,    LMK_PARSE_RANGE },
-	{ "-9223372036854775808",	LMK_PARSE_RANGE,    LMK_PARSE_RANGE },
-	{ "-9223372036854775809",	LMK_PARSE_RANGE,    LMK_PARSE_RANGE },
-	{ "-1001",			LMK_PARSE_RANGE,    LMK_PARSE_RANGE },
-	{ "1001,262145",		LMK_PARSE_RANGE,    LMK_PARSE_RANGE },
-	{ "3,2",			LMK_PARSE_ORDER,    LMK_PARSE_ORDER },
-	{ "2,2",			LMK_PARSE_ORDER,    LMK_PARSE_ORDER },
-	{ "1,3,2",			LMK_PARSE_ORDER,    LMK_PARSE_ORDER },
-	{ "5,4,3,2,1",			LMK_PARSE_ORDER,    LMK_PARSE_ORDER },
-};
-
-TEST(parse_rejects_malformed_table)
+/* Check @got against @want: ANY_ERROR is any rejection. */
+static void check_code(struct __test_metadata *_metadata, const char *what,
+		       const char *in, enum lmk_parse_error want,
+		       enum lmk_parse_error got)
 {
-	enum lmk_parse_error err;
+	if (want == ANY_ERROR) {
+		EXPECT_NE((int)LMK_PARSE_OK, (int)got)
+			TH_LOG("%s accepted \"%s\"", what, in);
+	} else {
+		EXPECT_EQ((int)want, (int)got)
+			TH_LOG("%s input \"%s\"", what, in);
+	}
+}
+
+TEST(parse_cases_in_every_range)
+{
 	long out[LMK_MAX_ROWS];
 	unsigned int nr, i;
 
-	for (i = 0; i < ARRAY_SIZE(malformed); i++) {
-		const struct parse_case *c = &malformed[i];
+	for (i = 0; i < ARRAY_SIZE(parse_cases); i++) {
+		const struct parse_case *c = &parse_cases[i];
 
-		err = lmk_parse_adj(c->in, out, &nr);
-		EXPECT_NE((int)LMK_PARSE_OK, (int)err)
-			TH_LOG("adj accepted \"%s\"", c->in);
-		if (c->adj != ANY_ERROR)
-			EXPECT_EQ(c->adj, err)
-				TH_LOG("adj input \"%s\"", c->in);
-
-		err = parse_minfree(c->in, out, &nr);
-		EXPECT_NE((int)LMK_PARSE_OK, (int)err)
-			TH_LOG("minfree accepted \"%s\"", c->in);
-		if (c->minfree != ANY_ERROR)
-			EXPECT_EQ(c->minfree, err)
-				TH_LOG("minfree input \"%s\"", c->in);
+		check_code(_metadata, "adj", c->in, c->adj,
+			   lmk_parse_adj(c->in, out, &nr));
+		check_code(_metadata, "minfree", c->in, c->minfree,
+			   parse_minfree(c->in, out, &nr));
+		check_code(_metadata, "long", c->in, c->full,
+			   lmk_parse_list(c->in, out, &nr, LONG_MIN + 1,
+					  LONG_MAX));
 	}
 }
 
 /* ---- parser: pseudo-random fuzz ------------------------------------ */
 
 #define FUZZ_ITERATIONS	200000
-#define FUZZ_MAX_LEN	40
-
-static unsigned long long xorshift64(unsigned long long *state)
-{
-	unsigned long long x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	return x;
-}
-
-/*
- * Parse @buf with the given range; if it is accepted, check the result and
- * that printing it back in canonical form parses to the same values.
- * Return true if @buf was accepted.
- */
-static bool fuzz_one(struct __test_metadata *_metadata, const char *buf,
-		     long min, long max)
-{
-	long out[LMK_MAX_ROWS], again[LMK_MAX_ROWS];
-	unsigned int nr, nr_again, i;
-	char canon[LMK_MAX_ROWS * 22];
-	size_t len = 0, in_len = strlen(buf);
-
-	if (lmk_parse_list(buf, out, &nr, min, max) != LMK_PARSE_OK)
-		return false;
-
-	ASSERT_GE(nr, 1U) TH_LOG("input \"%s\"", buf);
-	ASSERT_LE(nr, (unsigned int)LMK_MAX_ROWS) TH_LOG("input \"%s\"", buf);
-	/* Only digits, signs and commas, plus at most one final newline. */
-	for (i = 0; i < in_len; i++) {
-		char c = buf[i];
-
-		if (c == '\n') {
-			ASSERT_EQ(in_len - 1, (size_t)i)
-				TH_LOG("input \"%s\"", buf);
-		} else {
-			ASSERT_TRUE((c >= '0' && c <= '9') || c == ',' ||
-				    c == '-' || c == '+')
-				TH_LOG("input \"%s\"", buf);
-		}
-	}
-	for (i = 0; i < nr; i++) {
-		ASSERT_GE(out[i], min) TH_LOG("input \"%s\"", buf);
-		ASSERT_LE(out[i], max) TH_LOG("input \"%s\"", buf);
-		if (i)
-			ASSERT_LT(out[i - 1], out[i])
-				TH_LOG("input \"%s\"", buf);
-		len += snprintf(canon + len, sizeof(canon) - len, "%s%ld",
-				i ? "," : "", out[i]);
-		ASSERT_LT(len, sizeof(canon));
-	}
-
-	ASSERT_PARSE(LMK_PARSE_OK,
-		     lmk_parse_list(canon, again, &nr_again, min, max))
-		TH_LOG("input \"%s\", canonical \"%s\"", buf, canon);
-	ASSERT_EQ(nr, nr_again) TH_LOG("canonical \"%s\"", canon);
-	for (i = 0; i < nr; i++)
-		ASSERT_EQ(out[i], again[i]) TH_LOG("canonical \"%s\"", canon);
-	return true;
-}
 
 TEST(parse_fuzz_random_strings)
 {
-	static const char alphabet[] = "0123456789,-+\n \tx";
 	unsigned long long state = 0x9e3779b97f4a7c15ULL;
-	unsigned int adj_ok = 0, minfree_ok = 0;
+	unsigned int adj_ok = 0, minfree_ok = 0, iter;
 	char buf[FUZZ_MAX_LEN + 1];
-	unsigned int iter, len, i;
+	const char *why;
+	bool ok;
 
 	for (iter = 0; iter < FUZZ_ITERATIONS; iter++) {
-		len = xorshift64(&state) % (FUZZ_MAX_LEN + 1);
-		for (i = 0; i < len; i++)
-			buf[i] = alphabet[xorshift64(&state) %
-					  (sizeof(alphabet) - 1)];
-		buf[len] = '\0';
+		fuzz_string(&state, buf);
 
-		if (fuzz_one(_metadata, buf, LMK_SCORE_ADJ_MIN,
-			     LMK_SCORE_ADJ_MAX))
-			adj_ok++;
-		if (_metadata->exit_code)
-			return;
-		if (fuzz_one(_metadata, buf, 1, TEST_MAX_PAGES))
-			minfree_ok++;
-		if (_metadata->exit_code)
-			return;
+		why = fuzz_check(buf, LMK_SCORE_ADJ_MIN, LMK_SCORE_ADJ_MAX,
+				 &ok);
+		ASSERT_EQ(NULL, why) TH_LOG("adj input \"%s\": %s", buf, why);
+		adj_ok += ok;
+		why = fuzz_check(buf, 1, TEST_MAX_PAGES, &ok);
+		ASSERT_EQ(NULL, why)
+			TH_LOG("minfree input \"%s\": %s", buf, why);
+		minfree_ok += ok;
 	}
 	/* The fuzz must exercise the accepting path too. */
 	EXPECT_GT(adj_ok, 0U);

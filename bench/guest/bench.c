@@ -968,9 +968,8 @@ static void stress_start(int workers, long mb, int seconds)
  * @need_kb:     memory the foreground needs beyond what it holds at the
  *               start (the grower's target, plus the reader's file working
  *               set when it must stay cached)
- * @avail0_kb:   MemAvailable just before the foreground starts
- * @t_avail0:    when it was read; a kill before then already gave its
- *               memory back to @avail0_kb
+ * @avail0_kb:   MemAvailable just before the foreground starts, less
+ *               what processes killed before then gave back (mark_avail0())
  * @slab0_kb:    what reclaimable kernel memory added to @avail0_kb
  * @settle_s:    time to keep measuring once the grower is done
  * @fixed_s:     or run for exactly this long (no grower)
@@ -979,7 +978,6 @@ static void stress_start(int workers, long mb, int seconds)
 struct run {
 	long need_kb;
 	long avail0_kb;
-	double t_avail0;
 	long slab0_kb;
 	double settle_s;
 	double fixed_s;
@@ -1019,12 +1017,25 @@ static long avail_slab_kb(void)
 	return kr - (kr / 2 < low ? kr / 2 : low);
 }
 
-/* MemAvailable now, as the run's starting point. */
+/*
+ * The run's starting point: MemAvailable now, less what the processes of
+ * the table that already gave their memory back (no VmRSS left) held.  A
+ * killer may act during set-up (the crowd alone crosses the top row, the
+ * filecache reader's first pass can); without this, each such kill would
+ * make the foreground ask for more, and the foreground's demand would
+ * differ from one killer to the next.
+ */
 static long mark_avail0(struct run *r)
 {
-	r->avail0_kb = meminfo_kb("MemAvailable");
+	long gone = 0;
+	int i;
+
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].adj > 0 && procs[i].role != ROLE_STRESS &&
+		    procs[i].gain_kb > 0 && status_kb(procs[i].pid, "VmRSS") < 0)
+			gone += procs[i].gain_kb;
+	r->avail0_kb = meminfo_kb("MemAvailable") - gone;
 	r->slab0_kb = avail_slab_kb();
-	r->t_avail0 = run_t();
 	return r->avail0_kb;
 }
 
@@ -1192,69 +1203,6 @@ static void sc_thirdparty(struct run *r)
 
 /* ---- the run ------------------------------------------------------------ */
 
-/**
- * struct fate - what happened to a process of the table during the run
- * @gone:   when it stopped counting as alive: its kill (the killer's own
- *          time when it reported one, else its death), its death, or
- *          never (INFINITY)
- * @killed: it died by SIGKILL or SIGTERM before the run ended
- * @src:    who reported the kill, or "death" when nobody did
- */
-struct fate {
-	double gone;
-	bool killed;
-	const char *src;
-};
-
-static struct fate fates[MAX_PROCS];
-
-static void settle_fates(double t_stop)
-{
-	int i, j, status;
-
-	for (i = 0; i < nr_procs; i++) {
-		struct fate *f = &fates[i];
-
-		f->gone = INFINITY;
-		f->killed = false;
-		f->src = "death";
-		for (j = 0; j < nr_deaths; j++)
-			if (deaths[j].pid == procs[i].pid)
-				break;
-		if (j == nr_deaths || deaths[j].t >= t_stop)
-			continue;
-		status = deaths[j].status;
-		f->gone = deaths[j].t;
-		f->killed = WIFSIGNALED(status) &&
-			    (WTERMSIG(status) == SIGKILL ||
-			     WTERMSIG(status) == SIGTERM);
-		for (j = 0; j < nr_events; j++)
-			if (events[j].pid == procs[i].pid &&
-			    events[j].t <= f->gone + 0.05) {
-				if (events[j].t < f->gone)
-					f->gone = events[j].t;
-				f->src = events[j].src;
-				break;
-			}
-	}
-}
-
-/*
- * What processes of the table gone before @r's MemAvailable was read gave
- * back to it, kB: without those kills it would have been that much lower.
- */
-static long gain_before_avail0(const struct run *r)
-{
-	long kb = 0;
-	int i;
-
-	for (i = 0; i < nr_procs; i++)
-		if (procs[i].adj > 0 && procs[i].role != ROLE_STRESS &&
-		    fates[i].gone < r->t_avail0 && procs[i].gain_kb > 0)
-			kb += procs[i].gain_kb;
-	return kb;
-}
-
 /*
  * The fewest background processes whose private memory covers what the
  * foreground needs beyond MemAvailable at its start, largest first: no
@@ -1264,8 +1212,7 @@ static long gain_before_avail0(const struct run *r)
 static int min_kills(const struct run *r, bool *coverable)
 {
 	static long gains[MAX_PROCS];
-	long deficit = r->need_kb - r->avail0_kb + gain_before_avail0(r);
-	long tmp;
+	long deficit = r->need_kb - r->avail0_kb, tmp;
 	int n = 0, i, j, best, k = 0;
 
 	*coverable = true;
@@ -1335,9 +1282,7 @@ static long table_reserve_kb(int adj)
 static int min_kills_table(const struct run *r, bool *coverable)
 {
 	static int order[MAX_PROCS];
-	long left = r->avail0_kb - r->slab0_kb - r->need_kb -
-		    gain_before_avail0(r);
-	long reserve;
+	long left = r->avail0_kb - r->slab0_kb - r->need_kb, reserve;
 	int n = 0, i, j, k = 0, tmp;
 
 	*coverable = true;
@@ -1402,6 +1347,53 @@ static void read_kill_log(void)
 		pthread_mutex_unlock(&lock);
 	}
 	fclose(f);
+}
+
+/**
+ * struct fate - what happened to a process of the table during the run
+ * @gone:   when it stopped counting as alive: its kill (the killer's own
+ *          time when it reported one, else its death), its death, or
+ *          never (INFINITY)
+ * @killed: it died by SIGKILL or SIGTERM before the run ended
+ * @src:    who reported the kill, or "death" when nobody did
+ */
+struct fate {
+	double gone;
+	bool killed;
+	const char *src;
+};
+
+static struct fate fates[MAX_PROCS];
+
+static void settle_fates(double t_stop)
+{
+	int i, j, status;
+
+	for (i = 0; i < nr_procs; i++) {
+		struct fate *f = &fates[i];
+
+		f->gone = INFINITY;
+		f->killed = false;
+		f->src = "death";
+		for (j = 0; j < nr_deaths; j++)
+			if (deaths[j].pid == procs[i].pid)
+				break;
+		if (j == nr_deaths || deaths[j].t >= t_stop)
+			continue;
+		status = deaths[j].status;
+		f->gone = deaths[j].t;
+		f->killed = WIFSIGNALED(status) &&
+			    (WTERMSIG(status) == SIGKILL ||
+			     WTERMSIG(status) == SIGTERM);
+		for (j = 0; j < nr_events; j++)
+			if (events[j].pid == procs[i].pid &&
+			    events[j].t <= f->gone + 0.05) {
+				if (events[j].t < f->gone)
+					f->gone = events[j].t;
+				f->src = events[j].src;
+				break;
+			}
+	}
 }
 
 /*

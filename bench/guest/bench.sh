@@ -62,8 +62,14 @@ fi
 top_kb=$((${MINFREE##*,} * 4))
 echo "BENCHCFG kernel=$(uname -r) mode=$mode mem_total_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo) minfree=$MINFREE adj=$ADJ earlyoom=-M_${top_kb},${top_kb}_-s_100_-r_0"
 
+# lmk_load [param=value...]: the module with the bench's table
+lmk_load()
+{
+	insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ "$@" || fail "insmod failed"
+}
+
 if [ "$mode" = scaling ]; then
-	insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ || fail "insmod failed"
+	lmk_load
 	/tests/bench scaling "$procs"
 	rmmod lowmemkiller
 	exit 0
@@ -78,21 +84,18 @@ for s in $(echo "$scenarios" | tr , ' '); do
 	case $mode in
 	oom) ;;
 	lmk)
-		insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ kill_log_size=4096 ||
-			fail "insmod failed"
+		lmk_load kill_log_size=4096
 		;;
 	warm)
 		# loaded by the first scenario only: the later ones find the
 		# module's code already run once
 		grep -q '^lowmemkiller ' /proc/modules ||
-			insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ \
-				kill_log_size=4096 || fail "insmod failed"
+			lmk_load kill_log_size=4096
 		;;
 	shrinker)
 		# the trigger options: reclaim (the shrinker) and the OOM
 		# notifier alone, without the poll ...
-		insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ kill_log_size=4096 \
-			poll_ms=0 || fail "insmod failed"
+		lmk_load kill_log_size=4096 poll_ms=0
 		;;
 	wsf)
 		# ... and with the watermarks raised through the documented
@@ -102,8 +105,7 @@ for s in $(echo "$scenarios" | tr , ' '); do
 		wsf_old=$(cat /proc/sys/vm/watermark_scale_factor)
 		echo 3000 >/proc/sys/vm/watermark_scale_factor ||
 			fail "cannot set vm.watermark_scale_factor"
-		insmod "$LMK_KO" minfree=$MINFREE adj=$ADJ kill_log_size=4096 \
-			poll_ms=0 || fail "insmod failed"
+		lmk_load kill_log_size=4096 poll_ms=0
 		;;
 	earlyoom)
 		# SIGKILL (not SIGTERM first) below the top row, as the module;

@@ -150,6 +150,27 @@ static inline long meminfo_kb(const char *key)
 	return proc_field_kb("/proc/meminfo", key);
 }
 
+/*
+ * Free pages held in the per-CPU lists (/proc/zoneinfo "count:"), in kB.
+ * MemFree and MemAvailable leave them out; the module counts them as free
+ * (lmk_pcp_free_pages()), and on 6.12 they can be megabytes.
+ */
+static inline long pcp_free_kb(void)
+{
+	char line[256];
+	long v, sum = 0;
+	FILE *f;
+
+	f = fopen("/proc/zoneinfo", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %ld", &v) == 1)
+			sum += v;
+	fclose(f);
+	return sum * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 /* A field of /proc/@pid/status, e.g. "VmSwap", or -1. */
 static inline long status_kb(pid_t pid, const char *key)
 {

@@ -39,8 +39,10 @@ struct storm_hog {
  * @nr_hogs:     entries in @hog
  * @unit_kb:     one unit, in kB
  * @grow_kb:     how much the grower allocates; if 0, MemAvailable once the
- *               hogs are resident plus @grow_extra_kb
+ *               hogs are resident, plus @pcp_kb, plus @grow_extra_kb
  * @grow_extra_kb: see @grow_kb
+ * @pcp_kb:      free pages in the per-CPU lists then, which MemAvailable
+ *               leaves out and the module counts as free
  * @grower_adj:  the grower's oom_score_adj
  * @grower_pid:  filled by storm_run()
  * @grower_dead: the grower died
@@ -55,6 +57,7 @@ struct storm {
 	long unit_kb;
 	long grow_kb;
 	long grow_extra_kb;
+	long pcp_kb;
 	int grower_adj;
 	pid_t grower_pid;
 	bool grower_dead;
@@ -158,8 +161,11 @@ static inline int storm_run(struct storm *s)
 			return -1;
 	}
 
-	if (!s->grow_kb)
-		s->grow_kb = meminfo_kb("MemAvailable") + s->grow_extra_kb;
+	if (!s->grow_kb) {
+		s->pcp_kb = pcp_free_kb();
+		s->grow_kb = meminfo_kb("MemAvailable") + s->pcp_kb +
+			     s->grow_extra_kb;
+	}
 	start = now_s();
 	s->grower_pid = storm_grower(s->grower_adj, s->grow_kb, &done_fd);
 	if (s->grower_pid < 0)
@@ -193,8 +199,8 @@ static inline int storm_run(struct storm *s)
 	}
 
 	storm_order_from_log(s);
-	printf("# storm: unit %ld kB, grower %ld kB, %.2f s\n", s->unit_kb,
-	       s->grow_kb, s->seconds);
+	printf("# storm: unit %ld kB, grower %ld kB (per-CPU free %ld kB), %.2f s\n",
+	       s->unit_kb, s->grow_kb, s->pcp_kb, s->seconds);
 	for (i = 0; i < s->nr_hogs; i++)
 		printf("# hog pid %d adj %d size %ld kB: %s (order %d, signal %d)\n",
 		       s->hog[i].pid, s->hog[i].adj,

@@ -989,22 +989,6 @@ static struct reader_cfg default_reader = {
 };
 
 /* MemAvailable now, as the run's starting point. */
-/* The zones' low watermarks, kB (/proc/zoneinfo). */
-static long wmark_low_kb(void)
-{
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	char line[256];
-	long v, sum = 0;
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " low %ld", &v) == 1)
-			sum += v;
-	fclose(f);
-	return sum * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 /*
  * What reclaimable kernel memory (slab caches and the like) adds to
  * MemAvailable, as the kernel's si_mem_available() counts it, kB.  The
@@ -1012,7 +996,8 @@ static long wmark_low_kb(void)
  */
 static long avail_slab_kb(void)
 {
-	long kr = meminfo_kb("KReclaimable"), low = wmark_low_kb();
+	long kr = meminfo_kb("KReclaimable");
+	long low = zoneinfo_sum_kb(" low %ld");	/* the low watermarks */
 
 	return kr - (kr / 2 < low ? kr / 2 : low);
 }

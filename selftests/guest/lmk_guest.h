@@ -151,11 +151,10 @@ static inline long meminfo_kb(const char *key)
 }
 
 /*
- * Free pages held in the per-CPU lists (/proc/zoneinfo "count:"), in kB.
- * MemFree and MemAvailable leave them out; the module counts them as free
- * (lmk_pcp_free_pages()), and on 6.12 they can be megabytes.
+ * The sum over /proc/zoneinfo of the lines that @fmt (one "%ld" after a
+ * key, e.g. " low %ld") matches, pages converted to kB.
  */
-static inline long pcp_free_kb(void)
+static inline long zoneinfo_sum_kb(const char *fmt)
 {
 	char line[256];
 	long v, sum = 0;
@@ -165,10 +164,20 @@ static inline long pcp_free_kb(void)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " count: %ld", &v) == 1)
+		if (sscanf(line, fmt, &v) == 1)
 			sum += v;
 	fclose(f);
 	return sum * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/*
+ * Free pages held in the per-CPU lists, in kB.  MemFree and MemAvailable
+ * leave them out; the module counts them as free (lmk_pcp_free_pages()),
+ * and on 6.12 they can be megabytes.
+ */
+static inline long pcp_free_kb(void)
+{
+	return zoneinfo_sum_kb(" count: %ld");
 }
 
 /* A field of /proc/@pid/status, e.g. "VmSwap", or -1. */

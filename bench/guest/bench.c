@@ -988,7 +988,6 @@ static struct reader_cfg default_reader = {
 	.anon_kb = 8 * MB, .sleep_us = 10000, .shm_fd = -1,
 };
 
-/* MemAvailable now, as the run's starting point. */
 /*
  * What reclaimable kernel memory (slab caches and the like) adds to
  * MemAvailable, as the kernel's si_mem_available() counts it, kB.  The
@@ -1002,9 +1001,15 @@ static long avail_slab_kb(void)
 	return kr - (kr / 2 < low ? kr / 2 : low);
 }
 
+/* @pid has given its memory back (exited, or a zombie: no VmRSS left). */
+static bool released(pid_t pid)
+{
+	return status_kb(pid, "VmRSS") < 0;
+}
+
 /*
  * The run's starting point: MemAvailable now, less what the processes of
- * the table that already gave their memory back (no VmRSS left) held.  A
+ * the table that already gave their memory back (released()) held.  A
  * killer may act during set-up (the crowd alone crosses the top row, the
  * filecache reader's first pass can); without this, each such kill would
  * make the foreground ask for more, and the foreground's demand would
@@ -1017,7 +1022,7 @@ static long mark_avail0(struct run *r)
 
 	for (i = 0; i < nr_procs; i++)
 		if (procs[i].adj > 0 && procs[i].role != ROLE_STRESS &&
-		    procs[i].gain_kb > 0 && status_kb(procs[i].pid, "VmRSS") < 0)
+		    procs[i].gain_kb > 0 && released(procs[i].pid))
 			gone += procs[i].gain_kb;
 	r->avail0_kb = meminfo_kb("MemAvailable") - gone;
 	r->slab0_kb = avail_slab_kb();
@@ -1129,8 +1134,7 @@ static void sc_crowd(struct run *r)
 	 */
 	n = crowd(1200, 900, 999, 0);
 	for (i = 0; i < nr_procs; i++)
-		if (procs[i].role == ROLE_CROWD &&
-		    death_of(procs[i].pid, NULL) < 0)
+		if (procs[i].role == ROLE_CROWD && !released(procs[i].pid))
 			alive++;
 	each = alive ? (before - meminfo_kb("MemAvailable")) / alive : 0;
 	for (i = 0; i < nr_procs; i++)

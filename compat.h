@@ -141,4 +141,41 @@ static inline unsigned long lmk_pcp_free_pages(void)
 	return sum;
 }
 
+/**
+ * lmk_mm_counter() - a process's exact count of one kind of page
+ * @p:      the process; in 6.1 its threads hold part of the count
+ * @mm:     its mm
+ * @member: MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS or MM_SHMEMPAGES
+ *
+ * get_mm_counter() reads only what has been folded into the shared count.
+ * From 6.2 the rest waits in per-CPU deltas of up to percpu_counter_batch
+ * pages each; in 6.1 (SPLIT_RSS_COUNTING) in each thread's task_rss_stat,
+ * folded every 64 page faults.  A process that has touched fewer pages
+ * since fork reads as the size it had then, and ties between small
+ * processes would not go to the larger.  This adds the parts up, as
+ * get_mm_counter_sum() does in later kernels.
+ *
+ * Context: rcu_read_lock() held (6.1 walks @p's threads).  From 6.2 it
+ * takes the counter's raw spinlock, interrupts off, for one pass over the
+ * CPUs.
+ * Return: the count in pages; 0 if the parts add up to less.
+ */
+static inline unsigned long lmk_mm_counter(struct task_struct *p,
+					   struct mm_struct *mm, int member)
+{
+#ifdef HAVE_MM_RSS_PERCPU
+	return percpu_counter_sum_positive(&mm->rss_stat[member]);
+#else
+	long sum = atomic_long_read(&mm->rss_stat.count[member]);
+#ifdef SPLIT_RSS_COUNTING
+	struct task_struct *t;
+
+	for_each_thread(p, t)
+		if (READ_ONCE(t->mm) == mm)
+			sum += READ_ONCE(t->rss_stat.count[member]);
+#endif
+	return sum > 0 ? sum : 0;
+#endif
+}
+
 #endif /* _LMK_COMPAT_H */

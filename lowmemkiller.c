@@ -331,11 +331,13 @@ struct lmk_cand {
 	struct mm_struct *mm;
 };
 
-static unsigned long lmk_task_size(struct mm_struct *mm, unsigned long *rss,
-				   unsigned long *swap)
+static unsigned long lmk_task_size(struct task_struct *p, struct mm_struct *mm,
+				   unsigned long *rss, unsigned long *swap)
 {
-	*rss = get_mm_rss(mm);
-	*swap = get_mm_counter(mm, MM_SWAPENTS);
+	*rss = lmk_mm_counter(p, mm, MM_FILEPAGES) +
+	       lmk_mm_counter(p, mm, MM_ANONPAGES) +
+	       lmk_mm_counter(p, mm, MM_SHMEMPAGES);
+	*swap = lmk_mm_counter(p, mm, MM_SWAPENTS);
 	if (READ_ONCE(lmk_victim_size) == LMK_SIZE_RSS)
 		return *rss;
 	return *rss + *swap;
@@ -368,7 +370,7 @@ static bool lmk_task_mm(struct task_struct *p, struct lmk_cand *c, bool grab)
 			c->pid = task_pid_nr(t);
 			c->uid = from_kuid_munged(&init_user_ns, task_uid(t));
 			strscpy(c->comm, t->comm, sizeof(c->comm));
-			c->size = lmk_task_size(mm, &c->rss, &c->swap);
+			c->size = lmk_task_size(p, mm, &c->rss, &c->swap);
 			c->gain = c->size +
 				  (mm_pgtables_bytes(mm) >> PAGE_SHIFT) +
 				  get_nr_threads(p) * (THREAD_SIZE >> PAGE_SHIFT);

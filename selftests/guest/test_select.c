@@ -86,6 +86,36 @@ TEST_F(sel, dry_run_names_highest_adj_then_largest_and_kills_nothing)
 	EXPECT_EQ(n, lmk_stat("dry_run_selections"));
 }
 
+/*
+ * The kernel keeps a process's latest RSS changes per CPU (6.2 on) or per
+ * thread (6.1) and folds them into the count get_mm_counter() reads only
+ * every 32 or 64 pages.  Two small processes that differ by less than that
+ * look equal there, and an exact tie goes to the older one.  The smaller
+ * starts first here, so only an exact count kills the larger first.
+ */
+TEST_F(sel, ties_between_small_processes_go_to_the_larger)
+{
+	struct kill_entry log[4];
+	pid_t small, large;
+	long diff;
+
+	small = start(self, 700, 4, "tie_small");
+	large = start(self, 700, 48, "tie_large");
+	ASSERT_GT(small, 0);
+	ASSERT_GT(large, 0);
+	ASSERT_EQ(0, lmk_force_row(700));
+	ASSERT_EQ(2, kill_log_wait(log, 4, 2, 3000));
+	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+
+	EXPECT_EQ(large, log[0].tgid);
+	EXPECT_EQ(small, log[1].tgid);
+	/* Same program, same steps: 44 kB apart, give or take a page or two. */
+	diff = log[0].rss_kb - log[1].rss_kb;
+	TH_LOG("rss %ld kB and %ld kB", log[0].rss_kb, log[1].rss_kb);
+	EXPECT_GE(diff, 44 - 8);
+	EXPECT_LE(diff, 44 + 8);
+}
+
 TEST_F(sel, kill_log_fields_match_the_victim)
 {
 	struct kill_entry log[4];

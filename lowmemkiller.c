@@ -854,9 +854,10 @@ static unsigned long lmk_count_objects(struct shrinker *s,
 		return 0;
 	/*
 	 * Reclaim scales the count down by its priority and our cost, so the
-	 * scan may not come soon: let the poll act on a new crossing now.
+	 * scan may not come soon: let the poll, if on, act on a new crossing
+	 * now.
 	 */
-	if (new)
+	if (new && READ_ONCE(lmk_poll_ms))
 		lmk_poll_kick();
 	anon = global_node_page_state(NR_ANON_MAPPED);
 	return anon ? anon : 1;

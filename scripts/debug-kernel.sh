@@ -13,6 +13,10 @@
 #     build.log  build-seconds   the build's output and duration
 #     ready          written last: the cache entry is complete
 #
+# An entry is about 2.4 GiB.  Once the current one is ready, the entries
+# of other fragments or linux-source versions are removed, except one a
+# build still holds the lock of.
+#
 # usage: debug-kernel.sh [--check | --print]
 #   (none)    build the kernel unless it is cached, then print as --print
 #   --check   exit 0 if the kernel is cached and ready, 1 otherwise
@@ -126,6 +130,23 @@ done
 [ -f /usr/include/libelf.h ] || die "libelf.h not found (make deps)"
 [ -f /usr/include/openssl/ssl.h ] || die "openssl headers not found (make deps)"
 
+# Remove the entries other than the current one that no build holds.
+prune()
+{
+	local old
+
+	for old in "$cache"/*/; do
+		old=${old%/}
+		[ "$old" != "$dir" ] || continue
+		(
+			exec 8>"$old.lock"
+			flock -n 8 || exit 0
+			rm -rf "$old" "$old.lock"
+			echo "debug-kernel: removed the stale entry $(basename "$old")"
+		)
+	done
+}
+
 mkdir -p "$cache"
 exec 9>"$cache/$key.lock"
 if ! flock -n 9; then
@@ -133,6 +154,7 @@ if ! flock -n 9; then
 	flock 9
 fi
 if [ -f "$dir/ready" ]; then
+	prune
 	print
 	exit 0
 fi
@@ -179,4 +201,5 @@ echo "$kver" >"$dir/kver"
 echo $(($(date +%s) - start)) >"$dir/build-seconds"
 touch "$dir/ready"
 echo "debug-kernel: $kver built in $(cat "$dir/build-seconds")s"
+prune
 print

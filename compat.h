@@ -142,39 +142,48 @@ static inline unsigned long lmk_pcp_free_pages(void)
 }
 
 /**
- * lmk_mm_counter() - a process's exact count of one kind of page
- * @p:      the process; in 6.1 its threads hold part of the count
- * @mm:     its mm
- * @member: MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS or MM_SHMEMPAGES
+ * lmk_mm_counters() - a process's exact page counts
+ * @p:   the process; in 6.1 its threads hold part of the counts
+ * @mm:  its mm
+ * @cnt: receives the NR_MM_COUNTERS counts (MM_FILEPAGES, MM_ANONPAGES,
+ *       MM_SWAPENTS, MM_SHMEMPAGES), in pages
  *
- * get_mm_counter() reads only what has been folded into the shared count.
+ * get_mm_counter() reads only what has been folded into the shared counts.
  * From 6.2 the rest waits in per-CPU deltas of up to percpu_counter_batch
  * pages each; in 6.1 (SPLIT_RSS_COUNTING) in each thread's task_rss_stat,
  * folded every 64 page faults.  A process that has touched fewer pages
  * since fork reads as the size it had then, and ties between small
  * processes would not go to the larger.  This adds the parts up, as
- * get_mm_counter_sum() does in later kernels.
+ * get_mm_counter_sum() does in later kernels; a count whose parts add up
+ * to less than 0 is 0.
  *
- * Context: rcu_read_lock() held (6.1 walks @p's threads).  From 6.2 it
- * takes the counter's raw spinlock, interrupts off, for one pass over the
- * CPUs.
- * Return: the count in pages; 0 if the parts add up to less.
+ * Context: rcu_read_lock() held (6.1 walks @p's threads once).  From 6.2
+ * it takes each counter's raw spinlock, interrupts off, for one pass over
+ * the CPUs.
  */
-static inline unsigned long lmk_mm_counter(struct task_struct *p,
-					   struct mm_struct *mm, int member)
+static inline void lmk_mm_counters(struct task_struct *p, struct mm_struct *mm,
+				   unsigned long *cnt)
 {
+	int i;
 #ifdef HAVE_MM_RSS_PERCPU
-	return percpu_counter_sum_positive(&mm->rss_stat[member]);
+	for (i = 0; i < NR_MM_COUNTERS; i++)
+		cnt[i] = percpu_counter_sum_positive(&mm->rss_stat[i]);
 #else
-	long sum = atomic_long_read(&mm->rss_stat.count[member]);
-#ifdef SPLIT_RSS_COUNTING
-	struct task_struct *t;
+	long sum[NR_MM_COUNTERS];
+	struct task_struct *t __maybe_unused;
 
-	for_each_thread(p, t)
-		if (READ_ONCE(t->mm) == mm)
-			sum += READ_ONCE(t->rss_stat.count[member]);
+	for (i = 0; i < NR_MM_COUNTERS; i++)
+		sum[i] = atomic_long_read(&mm->rss_stat.count[i]);
+#ifdef SPLIT_RSS_COUNTING
+	for_each_thread(p, t) {
+		if (READ_ONCE(t->mm) != mm)
+			continue;
+		for (i = 0; i < NR_MM_COUNTERS; i++)
+			sum[i] += READ_ONCE(t->rss_stat.count[i]);
+	}
 #endif
-	return sum > 0 ? sum : 0;
+	for (i = 0; i < NR_MM_COUNTERS; i++)
+		cnt[i] = sum[i] > 0 ? sum[i] : 0;
 #endif
 }
 

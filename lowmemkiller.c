@@ -334,10 +334,11 @@ struct lmk_cand {
 static unsigned long lmk_task_size(struct task_struct *p, struct mm_struct *mm,
 				   unsigned long *rss, unsigned long *swap)
 {
-	*rss = lmk_mm_counter(p, mm, MM_FILEPAGES) +
-	       lmk_mm_counter(p, mm, MM_ANONPAGES) +
-	       lmk_mm_counter(p, mm, MM_SHMEMPAGES);
-	*swap = lmk_mm_counter(p, mm, MM_SWAPENTS);
+	unsigned long cnt[NR_MM_COUNTERS];
+
+	lmk_mm_counters(p, mm, cnt);
+	*rss = cnt[MM_FILEPAGES] + cnt[MM_ANONPAGES] + cnt[MM_SHMEMPAGES];
+	*swap = cnt[MM_SWAPENTS];
 	if (READ_ONCE(lmk_victim_size) == LMK_SIZE_RSS)
 		return *rss;
 	return *rss + *swap;

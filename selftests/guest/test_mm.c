@@ -119,6 +119,38 @@ static pid_t spawn_orphaned_group(int adj, pid_t *tid)
 	return pid;
 }
 
+struct thread_alloc {
+	long kb;
+	int wfd;
+};
+
+static void *alloc_thread(void *arg)
+{
+	const struct thread_alloc *t = arg;
+
+	if (!hog_alloc(t->kb) || write(t->wfd, "r", 1) != 1)
+		_exit(3);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Child: a second thread touches the memory; the leader only waits. */
+static void threaded_hog_body(int wfd, const void *arg)
+{
+	static struct thread_alloc t;
+	pthread_t th;
+
+	t.kb = *(const long *)arg;
+	t.wfd = wfd;
+	prctl(PR_SET_NAME, "tie_threaded");
+	if (set_oom_score_adj(getpid(), 700) ||
+	    pthread_create(&th, NULL, alloc_thread, &t))
+		_exit(2);
+	for (;;)
+		pause();
+}
+
 FIXTURE(mm) {
 	pid_t a, b;
 };
@@ -180,6 +212,39 @@ TEST_F(mm, thread_group_with_exited_leader_is_a_candidate)
 	EXPECT_EQ(tid, log[0].pid);	/* seen through the live thread */
 	EXPECT_GE(log[0].rss_kb, 16384);
 	EXPECT_TRUE(wait_dead(self->a, 2000));
+}
+
+/*
+ * On 6.1 the pages a thread faults in wait in that thread's own counters
+ * until 64 faults have gone by; the leader's and the mm's counters do not
+ * have them.  The smaller process starts first, so an exact tie would kill
+ * it first (test_select has the single-threaded case).
+ */
+TEST_F(mm, pages_a_thread_faulted_count_for_its_process)
+{
+	struct kill_entry log[4];
+	long kb = 48;
+	int rfd, n;
+
+	self->a = hog_spawn(700, 4, "tie_small");
+	ASSERT_GT(self->a, 0);
+	self->b = fork_piped(threaded_hog_body, &kb, &rfd);
+	ASSERT_GT(self->b, 0);
+	ASSERT_EQ(0, wait_ready(rfd));
+	ASSERT_EQ(0, lmk_force_row(700));
+	n = kill_log_wait(log, 4, 2, 3000);
+	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+	ASSERT_EQ(2, n);
+
+	EXPECT_EQ(self->b, log[0].tgid);
+	EXPECT_EQ(self->a, log[1].tgid);
+	/*
+	 * 44 kB more, plus what starting the thread took: 68 kB on 6.1 and
+	 * 6.12 alike.
+	 */
+	TH_LOG("rss %ld kB and %ld kB", log[0].rss_kb, log[1].rss_kb);
+	EXPECT_GE(log[0].rss_kb - log[1].rss_kb, 44 - 8);
+	EXPECT_LE(log[0].rss_kb - log[1].rss_kb, 44 + 128);
 }
 
 TEST_HARNESS_MAIN

@@ -155,7 +155,9 @@ static inline unsigned long lmk_pcp_free_pages(void)
  * since fork reads as the size it had then, and ties between small
  * processes would not go to the larger.  This adds the parts up, as
  * get_mm_counter_sum() does in later kernels; a count whose parts add up
- * to less than 0 is 0.
+ * to less than 0 is 0.  On 6.1, what other processes sharing the mm
+ * (CLONE_VM without CLONE_THREAD) faulted in and have not yet folded stays
+ * out of the count.
  *
  * Context: rcu_read_lock() held (6.1 walks @p's threads once).  From 6.2
  * it takes each counter's raw spinlock, interrupts off, for one pass over

@@ -1127,8 +1127,8 @@ static void sc_crowd(struct run *r)
 	int n, i, alive = 0;
 
 	/*
-	 * A sleeper holds no memory of its own, but costs the kernel its
-	 * stack, page tables and structures: what killing one gives back.
+	 * A sleeper allocates nothing; what killing one gives back is the
+	 * pages it dirtied since fork, its stack, page tables and structures.
 	 * The crowd alone crosses the top row, so a killer may already have
 	 * taken some: the cost is that of the ones still there.
 	 */

@@ -189,4 +189,15 @@ static inline void lmk_mm_counters(struct task_struct *p, struct mm_struct *mm,
 #endif
 }
 
+/*
+ * The core tracepoints the shortlist watches (lowmemkiller.c), by name, and
+ * their arguments (TP_PROTO) as a probe, which takes its data pointer
+ * first, receives them.  The same on 6.1 and 6.12; a kernel that changes
+ * them changes them here.
+ */
+#define LMK_TP_NEWTASK		"task_newtask"
+#define LMK_TP_NEWTASK_ARGS	struct task_struct *task, unsigned long clone_flags
+#define LMK_TP_ADJ		"oom_score_adj_update"
+#define LMK_TP_ADJ_ARGS		struct task_struct *task
+
 #endif /* _LMK_COMPAT_H */

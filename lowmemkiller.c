@@ -31,6 +31,7 @@
 #include <linux/shrinker.h>
 #include <linux/spinlock.h>
 #include <linux/swap.h>
+#include <linux/tracepoint.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 
@@ -431,8 +432,101 @@ static unsigned int lmk_pick_rank(unsigned int nr, short adj,
 	return pos;
 }
 
+/*
+ * Consider process @p, at @adj, for the @max picks so far (@nr of them):
+ * skip it if it cannot be killed or does not rank, else insert it in
+ * order.  The cheapest tests come first, on the signal struct alone: with
+ * the picks full, whether it would beat the last one even at the largest
+ * size.  In a walk of a crowd, that rules out most processes before any
+ * lock.
+ *
+ * Context: rcu_read_lock() and lmk_scan_mutex held; takes task locks.
+ */
+static void lmk_consider(struct task_struct *p, short adj,
+			 const struct lmk_kill_info *tmpl, unsigned int max,
+			 unsigned int *nr)
+{
+	struct lmk_kill_info *info;
+	struct lmk_cand c;
+	unsigned int pos, i;
+
+	if (*nr == max &&
+	    !lmk_better_victim(adj, ULONG_MAX, lmk_picks[max - 1].info.adj,
+			       lmk_picks[max - 1].info.size))
+		return;
+	if (lmk_task_protected(p))
+		return;
+	if (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT)
+		return;
+	if (!lmk_task_mm(p, &c, false) || c.dying)
+		return;
+	pos = lmk_pick_rank(*nr, adj, c.size);
+	if (pos >= max)
+		return;
+	/*
+	 * Processes sharing an mm (CLONE_VM) die together: one pick stands
+	 * for all of them, the best ranked.
+	 */
+	for (i = 0; i < *nr; i++)
+		if (lmk_picks[i].mm_id == c.mm)
+			break;
+	if (i < *nr) {
+		if (i < pos)
+			return;
+		memmove(&lmk_picks[i], &lmk_picks[i + 1],
+			(*nr - 1 - i) * sizeof(lmk_picks[0]));
+		(*nr)--;
+	}
+	if (*nr < max)
+		(*nr)++;
+	memmove(&lmk_picks[pos + 1], &lmk_picks[pos],
+		(*nr - 1 - pos) * sizeof(lmk_picks[0]));
+	lmk_picks[pos].task = p;
+	lmk_picks[pos].mm_id = c.mm;
+	lmk_picks[pos].gain = c.gain;
+	info = &lmk_picks[pos].info;
+	*info = *tmpl;
+	info->pid = c.pid;
+	info->tgid = task_tgid_nr(p);
+	info->uid = c.uid;
+	memcpy(info->comm, c.comm, sizeof(info->comm));
+	info->adj = adj;
+	info->rss = c.rss;
+	info->swap = c.swap;
+	info->size = c.size;
+}
+
+/* Task structs outlive an RCU section only with a reference. */
+static void lmk_picks_hold(unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		get_task_struct(lmk_picks[i].task);
+}
+
+static void lmk_picks_put(unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		put_task_struct(lmk_picks[i].task);
+		lmk_picks[i].task = NULL;
+	}
+}
+
+static void lmk_walk_done(u64 start, unsigned long visited)
+{
+	u64 ns = ktime_get_ns() - start;
+
+	lmk_stat_inc(LMK_STAT_SCAN_WALKS);
+	lmk_stat_add(LMK_STAT_TASKS_VISITED, visited);
+	lmk_stat_add(LMK_STAT_SCAN_NS_TOTAL, ns);
+	lmk_stat_max(LMK_STAT_SCAN_NS_MAX, ns);
+}
+
 /**
- * lmk_select() - choose the best victims among processes at or above @min_adj
+ * lmk_select() - choose the best victims by walking every process
  * @tmpl: the pass's context (row, reason, memory state) for every pick
  * @max:  how many to keep, 1..LMK_BATCH_MAX
  *
@@ -449,78 +543,369 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
 			       unsigned int max)
 {
 	unsigned long visited = 0;
+	u64 start = ktime_get_ns();
 	struct task_struct *p;
-	unsigned int nr = 0, pos, i;
+	unsigned int nr = 0;
 
 	lockdep_assert_held(&lmk_scan_mutex);
 	rcu_read_lock();
 	for_each_process(p) {
-		struct lmk_kill_info *info;
-		struct lmk_cand c;
 		short adj;
 
 		visited++;
-		/*
-		 * The cheapest tests first, on the signal struct alone: the
-		 * adj, and with the picks full, whether the candidate would
-		 * beat the last one even at the largest size.  In a crowd,
-		 * that rules out most of the walk before any lock.
-		 */
 		adj = READ_ONCE(p->signal->oom_score_adj);
-		if (adj < tmpl->min_adj)
+		if (adj >= tmpl->min_adj)
+			lmk_consider(p, adj, tmpl, max, &nr);
+	}
+	lmk_picks_hold(nr);
+	rcu_read_unlock();
+	lmk_walk_done(start, visited);
+	return nr;
+}
+
+/*
+ * The shortlist.  A walk of every process takes time in proportion to
+ * their number, and a pass that walks spends it between the crossing and
+ * the kill.  The shortlist moves the walk off that path: a walk made after
+ * each pass, and by the poll while memory is near the table, keeps every
+ * killable process of the top adj levels, whole levels, at least
+ * LMK_SHORTLIST_MIN processes when there are that many and at most
+ * LMK_SHORTLIST_MAX.  The next pass reads only those again, their adj,
+ * state and size, as a walk would, and ranks them the same way.
+ *
+ * It holds every killable process at or above @floor for as long as no
+ * process is created and no oom_score_adj is written: nothing else brings
+ * a process to the floor or above.  Probes on the kernel's task_newtask
+ * and oom_score_adj_update tracepoints count both in lmk_tasks_gen, and a
+ * shortlist built under an older count is not used.  Exits need no probe:
+ * a process that is gone is simply not found again.  A write to the
+ * oom_score_adj of a process whose mm another process shares (CLONE_VM
+ * without CLONE_THREAD) sets theirs too, and the tracepoint fires for the
+ * written one only; but they share its adj and die with it, so the written
+ * one stands for them.  Without the tracepoints, every pass walks.
+ */
+#define LMK_SHORTLIST_MIN	32
+#define LMK_SHORTLIST_MAX	64
+/* The poll walks for a shortlist at most this often (jiffies). */
+#define LMK_SHORTLIST_REBUILD	(HZ / 10)
+
+static atomic_long_t lmk_tasks_gen = ATOMIC_LONG_INIT(0);
+static bool lmk_probes_on;		/* set at init, cleared at exit */
+
+/* Under lmk_scan_mutex. */
+static struct {
+	struct pid *pid[LMK_SHORTLIST_MAX];
+	unsigned int nr;
+	short floor;		/* every killable process at or above is in */
+	bool valid;
+	long gen;		/* lmk_tasks_gen when built */
+	long failed_gen;	/* a walk under this count overflowed... */
+	unsigned long failed_at;	/* ...at this time, in jiffies */
+	unsigned long built_at;		/* jiffies */
+} lmk_shortlist;
+
+/*
+ * A pass has chosen since the last build; written under lmk_scan_mutex,
+ * read without it (READ_ONCE()) to skip the trylock.
+ */
+static bool lmk_shortlist_stale;
+
+static struct {
+	struct task_struct *p;
+	short adj;
+} lmk_shortlist_tmp[LMK_SHORTLIST_MAX + 1];	/* under lmk_scan_mutex */
+
+/*
+ * The probes run in the kernel's fork and oom_score_adj write paths, with
+ * preemption off: one atomic increment each.  The barrier orders what
+ * they report (the new process on the task list, the new adj) before the
+ * count, for lmk_shortlist_build()'s smp_rmb().
+ */
+static void lmk_probe_newtask(void *data, LMK_TP_NEWTASK_ARGS)
+{
+	/* Kernel threads are never candidates, and come and go often. */
+	if (!(clone_flags & CLONE_THREAD) && !(task->flags & PF_KTHREAD)) {
+		/* Pairs with smp_rmb() in lmk_shortlist_build(). */
+		smp_mb__before_atomic();
+		atomic_long_inc(&lmk_tasks_gen);
+	}
+}
+
+static void lmk_probe_adj(void *data, LMK_TP_ADJ_ARGS)
+{
+	/* Pairs with smp_rmb() in lmk_shortlist_build(). */
+	smp_mb__before_atomic();
+	atomic_long_inc(&lmk_tasks_gen);
+}
+
+static bool lmk_shortlist_usable(void)
+{
+	return lmk_shortlist.valid &&
+	       atomic_long_read(&lmk_tasks_gen) == lmk_shortlist.gen;
+}
+
+static void lmk_shortlist_drop(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < lmk_shortlist.nr; i++)
+		put_pid(lmk_shortlist.pid[i]);
+	lmk_shortlist.nr = 0;
+	lmk_shortlist.valid = false;
+}
+
+static struct lmk_probe {
+	const char *name;
+	void *fn;
+	struct tracepoint *tp;
+} lmk_probes[] = {
+	{ LMK_TP_NEWTASK, lmk_probe_newtask },
+	{ LMK_TP_ADJ, lmk_probe_adj },
+};
+
+static void lmk_probe_find(struct tracepoint *tp, void *unused)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lmk_probes); i++)
+		if (!strcmp(tp->name, lmk_probes[i].name))
+			lmk_probes[i].tp = tp;
+}
+
+/*
+ * Attach the probes the shortlist needs, all or none.  The tracepoints are
+ * the kernel's own; for_each_kernel_tracepoint() finds them by name.
+ * Without them the module works as before, walking on every pass.
+ */
+static void lmk_probes_init(void)
+{
+	unsigned int i, n;
+	int err = 0;
+
+	lmk_shortlist.failed_gen = -1;
+	lmk_shortlist.built_at = jiffies - LMK_SHORTLIST_REBUILD;
+	for_each_kernel_tracepoint(lmk_probe_find, NULL);
+	for (n = 0; n < ARRAY_SIZE(lmk_probes) && !err; n++)
+		err = lmk_probes[n].tp ?
+		      tracepoint_probe_register(lmk_probes[n].tp,
+						lmk_probes[n].fn, NULL) :
+		      -ENOENT;
+	if (!err) {
+		WRITE_ONCE(lmk_probes_on, true);
+		return;
+	}
+	for (i = 0; i + 1 < n; i++)
+		tracepoint_probe_unregister(lmk_probes[i].tp,
+					    lmk_probes[i].fn, NULL);
+	tracepoint_synchronize_unregister();
+	pr_info("tracepoint %s unavailable (%d): no shortlist, every pass walks\n",
+		lmk_probes[n - 1].name, err);
+}
+
+static void lmk_probes_exit(void)
+{
+	unsigned int i;
+
+	if (!READ_ONCE(lmk_probes_on))
+		return;
+	WRITE_ONCE(lmk_probes_on, false);
+	for (i = 0; i < ARRAY_SIZE(lmk_probes); i++)
+		tracepoint_probe_unregister(lmk_probes[i].tp,
+					    lmk_probes[i].fn, NULL);
+	tracepoint_synchronize_unregister();
+	mutex_lock(&lmk_scan_mutex);
+	lmk_shortlist_drop();
+	mutex_unlock(&lmk_scan_mutex);
+}
+
+/*
+ * Walk every process and keep the top adj levels in lmk_shortlist_tmp[],
+ * highest first.  Once LMK_SHORTLIST_MIN are kept, the level of the last
+ * of those is the floor: lower processes are dropped and skipped, and the
+ * floor only rises.  Returns the number kept, or -1 when the levels at the
+ * floor hold more than LMK_SHORTLIST_MAX.
+ */
+static int lmk_shortlist_walk(short *floor)
+{
+	unsigned long visited = 0;
+	u64 start = ktime_get_ns();
+	struct task_struct *p;
+	unsigned int nr = 0, pos;
+	bool full = false;
+	struct lmk_cand c;
+
+	*floor = OOM_SCORE_ADJ_MIN;
+	for_each_process(p) {
+		short adj;
+
+		visited++;
+		adj = READ_ONCE(p->signal->oom_score_adj);
+		if (full && adj < *floor)
 			continue;
-		if (nr == max &&
-		    !lmk_better_victim(adj, ULONG_MAX,
-				       lmk_picks[max - 1].info.adj,
-				       lmk_picks[max - 1].info.size))
-			continue;
-		if (lmk_task_protected(p))
-			continue;
-		if (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT)
+		if (lmk_task_protected(p) ||
+		    (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT))
 			continue;
 		if (!lmk_task_mm(p, &c, false) || c.dying)
 			continue;
-		pos = lmk_pick_rank(nr, adj, c.size);
-		if (pos >= max)
-			continue;
-		/*
-		 * Processes sharing an mm (CLONE_VM) die together: one
-		 * pick stands for all of them, the best ranked.
-		 */
-		for (i = 0; i < nr; i++)
-			if (lmk_picks[i].mm_id == c.mm)
+		for (pos = nr; pos > 0; pos--)
+			if (lmk_shortlist_tmp[pos - 1].adj >= adj)
 				break;
-		if (i < nr) {
-			if (i < pos)
-				continue;
-			memmove(&lmk_picks[i], &lmk_picks[i + 1],
-				(nr - 1 - i) * sizeof(lmk_picks[0]));
-			nr--;
+		memmove(&lmk_shortlist_tmp[pos + 1], &lmk_shortlist_tmp[pos],
+			(nr - pos) * sizeof(lmk_shortlist_tmp[0]));
+		lmk_shortlist_tmp[pos].p = p;
+		lmk_shortlist_tmp[pos].adj = adj;
+		nr++;
+		if (nr >= LMK_SHORTLIST_MIN) {
+			full = true;
+			*floor = lmk_shortlist_tmp[LMK_SHORTLIST_MIN - 1].adj;
+			while (lmk_shortlist_tmp[nr - 1].adj < *floor)
+				nr--;
 		}
-		if (nr < max)
-			nr++;
-		memmove(&lmk_picks[pos + 1], &lmk_picks[pos],
-			(nr - 1 - pos) * sizeof(lmk_picks[0]));
-		lmk_picks[pos].task = p;
-		lmk_picks[pos].mm_id = c.mm;
-		lmk_picks[pos].gain = c.gain;
-		info = &lmk_picks[pos].info;
-		*info = *tmpl;
-		info->pid = c.pid;
-		info->tgid = task_tgid_nr(p);
-		info->uid = c.uid;
-		memcpy(info->comm, c.comm, sizeof(info->comm));
-		info->adj = adj;
-		info->rss = c.rss;
-		info->swap = c.swap;
-		info->size = c.size;
+		if (nr > LMK_SHORTLIST_MAX)
+			break;
 	}
-	/* Task structs outlive the walk's RCU section only with a reference. */
-	for (i = 0; i < nr; i++)
-		get_task_struct(lmk_picks[i].task);
-	rcu_read_unlock();
+	lmk_walk_done(start, visited);
+	return nr > LMK_SHORTLIST_MAX ? -1 : nr;
+}
 
-	lmk_stat_add(LMK_STAT_TASKS_VISITED, visited);
+/*
+ * Build the shortlist afresh.  A walk that overflowed is not repeated
+ * under the same count within a second, since the same levels would
+ * overflow again; passes walk meanwhile.
+ *
+ * Context: process context, lmk_scan_mutex held.
+ * Return: true if a shortlist was built.  Later passes use it only while
+ * lmk_shortlist_usable(): not if a process was created during the walk.
+ */
+static bool lmk_shortlist_build(void)
+{
+	short floor;
+	int nr, i;
+	long gen;
+
+	lockdep_assert_held(&lmk_scan_mutex);
+	lmk_shortlist_drop();
+	if (!READ_ONCE(lmk_probes_on))
+		return false;
+	gen = atomic_long_read(&lmk_tasks_gen);
+	if (gen == lmk_shortlist.failed_gen &&
+	    time_before(jiffies, lmk_shortlist.failed_at + HZ))
+		return false;
+	/* Pairs with the probes' barrier: their process is seen. */
+	smp_rmb();
+	lmk_stat_inc(LMK_STAT_SHORTLIST_BUILDS);
+	WRITE_ONCE(lmk_shortlist_stale, false);
+	lmk_shortlist.built_at = jiffies;
+	rcu_read_lock();
+	nr = lmk_shortlist_walk(&floor);
+	if (nr < 0) {
+		rcu_read_unlock();
+		lmk_shortlist.failed_gen = gen;
+		lmk_shortlist.failed_at = jiffies;
+		return false;
+	}
+	for (i = 0; i < nr; i++)
+		lmk_shortlist.pid[i] = get_pid(task_tgid(lmk_shortlist_tmp[i].p));
+	rcu_read_unlock();
+	lmk_shortlist.nr = nr;
+	lmk_shortlist.floor = floor;
+	lmk_shortlist.gen = gen;
+	lmk_shortlist.valid = true;
+	return true;
+}
+
+/*
+ * Build the shortlist outside a pass, never waiting for one: after a pass,
+ * while its victims exit (they are left out as dying), and while memory is
+ * @near the table with no usable shortlist, at most once per
+ * LMK_SHORTLIST_REBUILD however often processes are created.
+ */
+static void lmk_shortlist_refresh(bool near)
+{
+	if (!READ_ONCE(lmk_shortlist_stale) && !near)
+		return;
+	if (!READ_ONCE(lmk_probes_on) || !mutex_trylock(&lmk_scan_mutex))
+		return;
+	if (lmk_shortlist_stale ||
+	    (!lmk_shortlist_usable() &&
+	     time_after_eq(jiffies,
+			   lmk_shortlist.built_at + LMK_SHORTLIST_REBUILD)))
+		lmk_shortlist_build();
+	mutex_unlock(&lmk_scan_mutex);
+}
+
+/* lmk_select() over the shortlist only. */
+static unsigned int lmk_shortlist_select(const struct lmk_kill_info *tmpl,
+					 unsigned int max)
+{
+	unsigned int nr = 0, i;
+
+	rcu_read_lock();
+	for (i = 0; i < lmk_shortlist.nr; i++) {
+		struct task_struct *p;
+		short adj;
+
+		p = pid_task(lmk_shortlist.pid[i], PIDTYPE_TGID);
+		if (!p)
+			continue;
+		adj = READ_ONCE(p->signal->oom_score_adj);
+		if (adj >= tmpl->min_adj)
+			lmk_consider(p, adj, tmpl, max, &nr);
+	}
+	lmk_picks_hold(nr);
+	rcu_read_unlock();
+	return nr;
+}
+
+/**
+ * lmk_choose() - choose a pass's victims and how many of them to kill
+ * @tmpl:    the pass's context
+ * @max:     how many to rank, 1..LMK_BATCH_MAX
+ * @deficit: pages the row is short of (lmk_row_deficit())
+ * @kill:    set to how many of the picks to kill (lmk_batch_count())
+ *
+ * From the shortlist when its picks settle the pass: it gave all @max, or
+ * it holds every process the row allows, or the picks it gave already
+ * cover the deficit, so that nothing ranked below them would be killed.
+ * The shortlist built ahead is used while it is usable; else one is built
+ * now, a walk like any other, and its picks are used even if a process
+ * was created meanwhile, as a walk's would be.  A walk of its own only
+ * when neither settles the pass.
+ *
+ * Context: process context, lmk_scan_mutex held.
+ * Return: the number of picks in lmk_picks[], each with a task reference.
+ */
+static unsigned int lmk_choose(const struct lmk_kill_info *tmpl,
+			       unsigned int max, unsigned long deficit,
+			       unsigned int *kill)
+{
+	bool fresh = false;
+	unsigned int nr, i;
+
+	if (!lmk_shortlist_usable())
+		fresh = lmk_shortlist_build();
+	while (fresh || lmk_shortlist_usable()) {
+		nr = lmk_shortlist_select(tmpl, max);
+		for (i = 0; i < nr; i++)
+			lmk_pick_gain[i] = lmk_picks[i].gain;
+		*kill = lmk_batch_count(lmk_pick_gain, nr, deficit);
+		if (nr == max || lmk_shortlist.floor <= tmpl->min_adj ||
+		    *kill < nr) {
+			if (!fresh)
+				lmk_stat_inc(LMK_STAT_SHORTLIST_HITS);
+			return nr;
+		}
+		lmk_picks_put(nr);
+		if (fresh)
+			break;
+		fresh = lmk_shortlist_build();
+		if (!fresh)
+			break;
+	}
+	nr = lmk_select(tmpl, max);
+	for (i = 0; i < nr; i++)
+		lmk_pick_gain[i] = lmk_picks[i].gain;
+	*kill = lmk_batch_count(lmk_pick_gain, nr, deficit);
 	return nr;
 }
 
@@ -684,7 +1069,6 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	};
 	unsigned int nr, kill, i, max = 1;
 	unsigned long freed = 0;
-	u64 start, ns;
 
 	/*
 	 * Thrashing says nothing of how much is missing: one victim, then
@@ -693,12 +1077,8 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	if (!dry_run && reason != LMK_REASON_THRASHING)
 		max += min_t(unsigned int, READ_ONCE(lmk_deficit_kills),
 			     LMK_BATCH_MAX - 1);
-	start = ktime_get_ns();
-	nr = lmk_select(&tmpl, max);
-	ns = ktime_get_ns() - start;
-	lmk_stat_inc(LMK_STAT_SCAN_WALKS);
-	lmk_stat_add(LMK_STAT_SCAN_NS_TOTAL, ns);
-	lmk_stat_max(LMK_STAT_SCAN_NS_MAX, ns);
+	nr = lmk_choose(&tmpl, max,
+			lmk_row_deficit(table, row, mem->other_free), &kill);
 	if (!nr) {
 		atomic64_set(&lmk_cross, 0);
 		lmk_empty_row = row;
@@ -713,22 +1093,16 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	}
 	lmk_empty_row = -1;
 
-	for (i = 0; i < nr; i++)
-		lmk_pick_gain[i] = lmk_picks[i].gain;
-	kill = lmk_batch_count(lmk_pick_gain, nr,
-			       lmk_row_deficit(table, row, mem->other_free));
 	/* Every victim of the pass gets its signal before any bookkeeping. */
 	for (i = 0; i < kill; i++)
 		lmk_kill_signal(&lmk_picks[i]);
-	for (i = 0; i < nr; i++) {
-		if (i < kill) {
-			lmk_kill_report(&lmk_picks[i]);
-			lmk_count_kill(&lmk_picks[i].info);
-			freed += max_t(unsigned long, lmk_pick_gain[i], 1);
-		}
-		put_task_struct(lmk_picks[i].task);
-		lmk_picks[i].task = NULL;
+	for (i = 0; i < kill; i++) {
+		lmk_kill_report(&lmk_picks[i]);
+		lmk_count_kill(&lmk_picks[i].info);
+		freed += max_t(unsigned long, lmk_pick_gain[i], 1);
 	}
+	lmk_picks_put(nr);
+	WRITE_ONCE(lmk_shortlist_stale, true);
 	queue_delayed_work(lmk_wq, &lmk_watch_work, 0);
 	return freed;
 }
@@ -892,6 +1266,9 @@ static void lmk_watch_fn(struct work_struct *work)
 {
 	unsigned int spins = 0;
 
+	/* The next pass's candidates, found while this pass's victims exit. */
+	lmk_shortlist_refresh(false);
+
 	/*
 	 * A jiffy is up to 10 ms: look every 1-2 ms for the first
 	 * LMK_WATCH_SPINS tries, as victims usually go within that, then
@@ -904,6 +1281,7 @@ static void lmk_watch_fn(struct work_struct *work)
 			return;
 		}
 		usleep_range(USEC_PER_MSEC, 2 * USEC_PER_MSEC);
+		lmk_shortlist_refresh(false);
 	}
 	lmk_notify_pending();
 	/* The memory is back: check the table now, not at the next tick. */
@@ -974,7 +1352,7 @@ static void lmk_poll_fn(struct work_struct *work)
 	struct lmk_table table;
 	struct lmk_mem mem;
 	unsigned long top;
-	bool thrashing;
+	bool thrashing, near;
 	int row;
 
 	if (!ms || READ_ONCE(lmk_stopping))
@@ -993,8 +1371,10 @@ static void lmk_poll_fn(struct work_struct *work)
 
 	/* A row needs both below it: either one well above keeps us idle. */
 	top = table.minfree[lmk_table_rows(&table) - 1];
-	if (mem.other_free > 2 * top || mem.other_file > 2 * top)
+	near = mem.other_free <= 2 * top && mem.other_file <= 2 * top;
+	if (!near)
 		ms *= 10;
+	lmk_shortlist_refresh(near && row < 0);
 	queue_delayed_work(lmk_wq, &lmk_poll_work, msecs_to_jiffies(ms));
 }
 
@@ -1061,9 +1441,10 @@ static int __init lmk_init(void)
 	if (err)
 		goto err_wq;
 
+	lmk_probes_init();
 	err = register_oom_notifier(&lmk_oom_nb);
 	if (err)
-		goto err_interface;
+		goto err_probes;
 
 	kernel_param_lock(THIS_MODULE);
 	shrinker = lmk_shrinker_create(lmk_count_objects, lmk_scan_objects,
@@ -1084,7 +1465,8 @@ static int __init lmk_init(void)
 
 err_oom:
 	unregister_oom_notifier(&lmk_oom_nb);
-err_interface:
+err_probes:
+	lmk_probes_exit();
 	lmk_interface_exit();
 err_wq:
 	destroy_workqueue(lmk_wq);
@@ -1095,7 +1477,8 @@ err_wq:
 /*
  * Teardown runs in the reverse order of the paths that can call in: first
  * the shrinker and the OOM notifier, so no new kill starts; then the
- * workers; then the interface; then the victim reference.
+ * workers; then the tracepoint probes and the shortlist; then the
+ * interface; then the victim reference.
  */
 static void __exit lmk_exit(void)
 {
@@ -1116,6 +1499,7 @@ static void __exit lmk_exit(void)
 	lmk_notify_pending();
 	destroy_workqueue(lmk_wq);
 	lmk_wq = NULL;
+	lmk_probes_exit();
 
 	lmk_interface_exit();
 	lmk_victim_release();

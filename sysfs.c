@@ -438,6 +438,8 @@ static const char * const lmk_stat_names[] = {
 	[LMK_STAT_POLL_KILLS]		= "poll_kills",
 	[LMK_STAT_OOM_KILLS]		= "oom_notifier_kills",
 	[LMK_STAT_THRASHING_KILLS]	= "thrashing_kills",
+	[LMK_STAT_SHORTLIST_BUILDS]	= "shortlist_builds",
+	[LMK_STAT_SHORTLIST_HITS]	= "shortlist_hits",
 };
 
 static_assert(ARRAY_SIZE(lmk_stat_names) == NR_LMK_STATS);

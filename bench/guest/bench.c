@@ -1446,7 +1446,7 @@ static const char *fmt(char *buf, size_t len, bool ok, const char *f, ...)
 
 struct lmk_stats {
 	long long walks, visited, ns, ns_max, count, kills, poll, oomk, kern,
-		  timeouts, thrash;
+		  timeouts, thrash, sl_builds, sl_hits;
 };
 
 static void lmk_stats_read(struct lmk_stats *s)
@@ -1462,6 +1462,8 @@ static void lmk_stats_read(struct lmk_stats *s)
 	s->thrash = lmk_stat("thrashing_kills");
 	s->kern = lmk_stat("kernel_oom_events");
 	s->timeouts = lmk_stat("death_timeouts");
+	s->sl_builds = lmk_stat("shortlist_builds");
+	s->sl_hits = lmk_stat("shortlist_hits");
 }
 
 static void report(const struct run *r, double t_fg, double t_stop,
@@ -1577,8 +1579,10 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	       fmt(b[2], 32, lmk, "%lld", st->oomk),
 	       fmt(b[3], 32, lmk, "%lld", st->kern),
 	       fmt(b[4], 32, lmk, "%lld", st->timeouts));
-	printf(" thrashing_kills=%s",
-	       fmt(b[6], 32, lmk, "%lld", st->thrash));
+	printf(" thrashing_kills=%s shortlist_builds=%s shortlist_hits=%s",
+	       fmt(b[6], 32, lmk, "%lld", st->thrash),
+	       fmt(b[7], 32, lmk, "%lld", st->sl_builds),
+	       fmt(b[8], 32, lmk, "%lld", st->sl_hits));
 	printf(" stress_restarts=%s kmsg_lost=%d\n",
 	       fmt(b[5], 32, !strcmp(scenario, "thirdparty"), "%d",
 		   stress_restarts),

@@ -8,7 +8,7 @@
 
 #include "kselftest_harness.h"
 
-#define MAX_HOGS	8
+#define MAX_HOGS	48
 
 FIXTURE(sel) {
 	pid_t hog[MAX_HOGS];
@@ -327,6 +327,231 @@ TEST_F(sel, tracepoint_reports_the_kill)
 	}
 	EXPECT_NE(NULL, strstr(buf, " adj=650 min_adj=600 "));
 	EXPECT_NE(NULL, strstr(buf, " reason=poll dry_run=0"));
+}
+
+/*
+ * The shortlist: after a pass, the module keeps the top adj levels' processes
+ * and the next pass reads only those, unless a process was created or an
+ * oom_score_adj written since.  Dry runs repeat the choice every
+ * death_timeout_ms without killing, so one can watch it follow a change.
+ */
+
+/* A process that holds @kb at @adj and, on command, grows or forks. */
+struct puppet {
+	pid_t pid;
+	int cmd;	/* write end: 'g' grow, 'f' fork a grown child */
+	int rep;	/* read end: the pid of the process that grew */
+};
+
+#define PUPPET_GROW_KB	16384
+
+static void puppet_body(int cmd, int rep, int adj, long kb, const char *name)
+{
+	pid_t who;
+	char op;
+
+	prctl(PR_SET_NAME, name);
+	if (set_oom_score_adj(getpid(), adj) || !hog_alloc(kb))
+		_exit(2);
+	who = getpid();
+	if (write(rep, &who, sizeof(who)) != sizeof(who))
+		_exit(4);
+	while (read(cmd, &op, 1) == 1) {
+		if (op == 'f') {
+			who = fork();
+			if (who < 0)
+				_exit(5);
+			if (who)
+				continue;
+			prctl(PR_SET_NAME, "sl_child");
+			who = getpid();
+		}
+		if (!hog_alloc(PUPPET_GROW_KB))
+			_exit(3);
+		if (write(rep, &who, sizeof(who)) != sizeof(who))
+			_exit(4);
+		if (op == 'f')
+			for (;;)
+				pause();
+	}
+	_exit(0);
+}
+
+static pid_t puppet_reply(struct puppet *pp)
+{
+	pid_t who;
+
+	return read(pp->rep, &who, sizeof(who)) == sizeof(who) ? who : -1;
+}
+
+static pid_t puppet_start(struct _test_data_sel *self, struct puppet *pp,
+			  int adj, long kb, const char *name)
+{
+	int c[2], r[2];
+
+	if (pipe(c) || pipe(r))
+		return -1;
+	pp->pid = fork();
+	if (pp->pid < 0)
+		return -1;
+	if (!pp->pid) {
+		close(c[1]);
+		close(r[0]);
+		puppet_body(c[0], r[1], adj, kb, name);
+	}
+	close(c[0]);
+	close(r[1]);
+	pp->cmd = c[1];
+	pp->rep = r[0];
+	self->hog[self->nr++] = pp->pid;
+	return puppet_reply(pp);
+}
+
+/* Send @op; returns the pid of the process that grew by it, or -1. */
+static pid_t puppet_do(struct _test_data_sel *self, struct puppet *pp,
+		       char op)
+{
+	pid_t who;
+
+	if (write(pp->cmd, &op, 1) != 1)
+		return -1;
+	who = puppet_reply(pp);
+	if (who > 0 && who != pp->pid)
+		self->hog[self->nr++] = who;
+	return who;
+}
+
+/*
+ * Dry runs at @min_adj until the shortlist has served a pass and been
+ * built again after it, then @change, then dry runs until @want (the pid
+ * @change returns when @want is 0) is named.  Returns the index of the
+ * first entry logged after the change, or -1; @first gets the pid named
+ * before.  The pass right after a change must see it: a shortlist built
+ * after every pass would find it one pass later even without the probes.
+ */
+static int shortlist_follow(struct _test_data_sel *self, int min_adj,
+			    pid_t (*change)(struct _test_data_sel *self,
+					    void *arg),
+			    void *arg, pid_t want, pid_t *first,
+			    struct kill_entry *log, int max)
+{
+	double done;
+	int n, i, ms;
+	pid_t got;
+
+	*first = -1;
+	if (lmk_param_set("death_timeout_ms", "200") ||
+	    lmk_param_set("dry_run", "Y") || lmk_force_row(min_adj))
+		return -1;
+	for (ms = 0; ms < 5000 && lmk_stat("shortlist_hits") < 1; ms += 10)
+		usleep(10000);
+	n = kill_log_read(log, max);
+	if (n < 1 || lmk_stat("shortlist_hits") < 1)
+		return -1;
+	*first = log[n - 1].tgid;
+	/* The pass's own rebuild takes a few ms; the next pass is 200 away. */
+	usleep(50000);
+	got = change(self, arg);
+	if (got < 0)
+		return -1;
+	if (!want)
+		want = got;
+	/* A pass already under way when the change ended does not count. */
+	done = now_s() + 0.05;
+	for (ms = 0; ms < 5000; ms += 50) {
+		n = kill_log_read(log, max);
+		for (i = 0; i < n; i++)
+			if (log[i].ts > done)
+				return log[i].tgid == want ? i : -1;
+		usleep(50000);
+	}
+	return -1;
+}
+
+static pid_t fork_child(struct _test_data_sel *self, void *arg)
+{
+	return puppet_do(self, arg, 'f');
+}
+
+static pid_t grow(struct _test_data_sel *self, void *arg)
+{
+	return puppet_do(self, arg, 'g');
+}
+
+struct raise {
+	pid_t pid;
+	int adj;
+};
+
+static pid_t raise_adj(struct _test_data_sel *self, void *arg)
+{
+	const struct raise *r = arg;
+
+	return set_oom_score_adj(r->pid, r->adj) ? -1 : r->pid;
+}
+
+/* A new process at the same adj and larger: only a fork probe sees it. */
+TEST_F(sel, shortlist_sees_a_process_created_since)
+{
+	struct kill_entry log[64];
+	struct puppet parent;
+	pid_t first;
+	int at;
+
+	ASSERT_LT(0, puppet_start(self, &parent, 700, 4, "sl_parent"));
+	at = shortlist_follow(self, 700, fork_child, &parent, 0, &first,
+			      log, 64);
+	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+	EXPECT_EQ(parent.pid, first);
+	ASSERT_LE(0, at);
+	EXPECT_STREQ("sl_child", log[at].comm);
+	EXPECT_EQ(700, log[at].adj);
+	EXPECT_EQ(0, lmk_stat("kills"));
+}
+
+/*
+ * More processes at adj 800 than the shortlist needs, so it stops there;
+ * a process at adj 100 below it is then raised to 900: only an
+ * oom_score_adj probe sees it.
+ */
+TEST_F(sel, shortlist_sees_an_adj_raised_since)
+{
+	struct kill_entry log[64];
+	struct raise r = { .adj = 900 };
+	pid_t first;
+	int i, at;
+
+	for (i = 0; i < 40; i++)
+		ASSERT_LT(0, start(self, 800, 4, "sl_crowd"));
+	r.pid = start(self, 100, 4, "sl_low");
+	ASSERT_LT(0, r.pid);
+	at = shortlist_follow(self, 100, raise_adj, &r, r.pid, &first, log,
+			      64);
+	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+	EXPECT_NE(r.pid, first);
+	EXPECT_EQ(800, log[0].adj);
+	ASSERT_LE(0, at);
+	EXPECT_EQ(900, log[at].adj);
+	EXPECT_EQ(0, lmk_stat("kills"));
+}
+
+/* Sizes are read afresh on every pass: a process that grew wins the tie. */
+TEST_F(sel, shortlist_ranks_by_the_current_size)
+{
+	struct kill_entry log[64];
+	struct puppet small;
+	pid_t big, first;
+	int at;
+
+	ASSERT_LT(0, puppet_start(self, &small, 700, 4, "sl_small"));
+	big = start(self, 700, 4096, "sl_big");
+	ASSERT_LT(0, big);
+	at = shortlist_follow(self, 700, grow, &small, small.pid, &first,
+			      log, 64);
+	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+	EXPECT_EQ(big, first);
+	ASSERT_LE(0, at);
+	EXPECT_GT(log[at].rss_kb, 4096 + 8192);
 }
 
 TEST_HARNESS_MAIN

@@ -570,8 +570,10 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
  * each pass, and by the poll while memory is near the table, keeps every
  * killable process of the top adj levels, whole levels, at least
  * LMK_SHORTLIST_MIN processes when there are that many and at most
- * LMK_SHORTLIST_MAX.  The next pass reads only those again, their adj,
- * state and size, as a walk would, and ranks them the same way.
+ * LMK_SHORTLIST_MAX (a level that does not fit is left out, with all
+ * below it).  The next pass reads only those again, their adj, state and
+ * size, as a walk would, and ranks them the same way; it walks when they
+ * do not settle it (lmk_choose()).
  *
  * It holds every killable process at or above @floor for as long as no
  * process is created and no oom_score_adj is written: nothing else brings
@@ -599,9 +601,7 @@ static struct {
 	short floor;		/* every killable process at or above is in */
 	bool valid;
 	long gen;		/* lmk_tasks_gen when built */
-	long failed_gen;	/* a walk under this count overflowed... */
-	unsigned long failed_at;	/* ...at this time, in jiffies */
-	unsigned long built_at;		/* jiffies */
+	unsigned long built_at;	/* jiffies */
 } lmk_shortlist;
 
 /*
@@ -640,7 +640,7 @@ static void lmk_probe_adj(void *data, LMK_TP_ADJ_ARGS)
 
 static bool lmk_shortlist_usable(void)
 {
-	return lmk_shortlist.valid &&
+	return lmk_shortlist.valid && READ_ONCE(lmk_shortlist_on) &&
 	       atomic_long_read(&lmk_tasks_gen) == lmk_shortlist.gen;
 }
 
@@ -682,7 +682,6 @@ static void lmk_probes_init(void)
 	unsigned int i, n;
 	int err = 0;
 
-	lmk_shortlist.failed_gen = -1;
 	lmk_shortlist.built_at = jiffies - LMK_SHORTLIST_REBUILD;
 	for_each_kernel_tracepoint(lmk_probe_find, NULL);
 	for (n = 0; n < ARRAY_SIZE(lmk_probes) && !err; n++)
@@ -720,18 +719,19 @@ static void lmk_probes_exit(void)
 
 /*
  * Walk every process and keep the top adj levels in lmk_shortlist_tmp[],
- * highest first.  Once LMK_SHORTLIST_MIN are kept, the level of the last
- * of those is the floor: lower processes are dropped and skipped, and the
- * floor only rises.  Returns the number kept, or -1 when the levels at the
- * floor hold more than LMK_SHORTLIST_MAX.
+ * highest first, and set @floor so that every killable process at or
+ * above it is kept.  Once LMK_SHORTLIST_MIN are kept, the level of the
+ * last of those is the floor; when more than LMK_SHORTLIST_MAX are, the
+ * lowest level goes and the floor is just above it.  Processes below the
+ * floor are dropped and skipped; the floor only rises.  Returns the number
+ * kept.
  */
-static int lmk_shortlist_walk(short *floor)
+static unsigned int lmk_shortlist_walk(short *floor)
 {
 	unsigned long visited = 0;
 	u64 start = ktime_get_ns();
 	struct task_struct *p;
 	unsigned int nr = 0, pos;
-	bool full = false;
 	struct lmk_cand c;
 
 	*floor = OOM_SCORE_ADJ_MIN;
@@ -740,7 +740,7 @@ static int lmk_shortlist_walk(short *floor)
 
 		visited++;
 		adj = READ_ONCE(p->signal->oom_score_adj);
-		if (full && adj < *floor)
+		if (adj < *floor)
 			continue;
 		if (lmk_task_protected(p) ||
 		    (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT))
@@ -755,23 +755,19 @@ static int lmk_shortlist_walk(short *floor)
 		lmk_shortlist_tmp[pos].p = p;
 		lmk_shortlist_tmp[pos].adj = adj;
 		nr++;
-		if (nr >= LMK_SHORTLIST_MIN) {
-			full = true;
-			*floor = lmk_shortlist_tmp[LMK_SHORTLIST_MIN - 1].adj;
-			while (lmk_shortlist_tmp[nr - 1].adj < *floor)
-				nr--;
-		}
 		if (nr > LMK_SHORTLIST_MAX)
-			break;
+			*floor = lmk_shortlist_tmp[nr - 1].adj + 1;
+		else if (nr >= LMK_SHORTLIST_MIN)
+			*floor = lmk_shortlist_tmp[LMK_SHORTLIST_MIN - 1].adj;
+		while (nr && lmk_shortlist_tmp[nr - 1].adj < *floor)
+			nr--;
 	}
 	lmk_walk_done(start, visited);
-	return nr > LMK_SHORTLIST_MAX ? -1 : nr;
+	return nr;
 }
 
 /*
- * Build the shortlist afresh.  A walk that overflowed is not repeated
- * under the same count within a second, since the same levels would
- * overflow again; passes walk meanwhile.
+ * Build the shortlist afresh.
  *
  * Context: process context, lmk_scan_mutex held.
  * Return: true if a shortlist was built.  Later passes use it only while
@@ -779,31 +775,22 @@ static int lmk_shortlist_walk(short *floor)
  */
 static bool lmk_shortlist_build(void)
 {
+	unsigned int nr, i;
 	short floor;
-	int nr, i;
 	long gen;
 
 	lockdep_assert_held(&lmk_scan_mutex);
 	lmk_shortlist_drop();
-	if (!READ_ONCE(lmk_probes_on))
+	WRITE_ONCE(lmk_shortlist_stale, false);
+	if (!READ_ONCE(lmk_probes_on) || !READ_ONCE(lmk_shortlist_on))
 		return false;
 	gen = atomic_long_read(&lmk_tasks_gen);
-	if (gen == lmk_shortlist.failed_gen &&
-	    time_before(jiffies, lmk_shortlist.failed_at + HZ))
-		return false;
 	/* Pairs with the probes' barrier: their process is seen. */
 	smp_rmb();
 	lmk_stat_inc(LMK_STAT_SHORTLIST_BUILDS);
-	WRITE_ONCE(lmk_shortlist_stale, false);
 	lmk_shortlist.built_at = jiffies;
 	rcu_read_lock();
 	nr = lmk_shortlist_walk(&floor);
-	if (nr < 0) {
-		rcu_read_unlock();
-		lmk_shortlist.failed_gen = gen;
-		lmk_shortlist.failed_at = jiffies;
-		return false;
-	}
 	for (i = 0; i < nr; i++)
 		lmk_shortlist.pid[i] = get_pid(task_tgid(lmk_shortlist_tmp[i].p));
 	rcu_read_unlock();
@@ -824,7 +811,8 @@ static void lmk_shortlist_refresh(bool near)
 {
 	if (!READ_ONCE(lmk_shortlist_stale) && !near)
 		return;
-	if (!READ_ONCE(lmk_probes_on) || !mutex_trylock(&lmk_scan_mutex))
+	if (!READ_ONCE(lmk_probes_on) || !READ_ONCE(lmk_shortlist_on) ||
+	    !mutex_trylock(&lmk_scan_mutex))
 		return;
 	if (lmk_shortlist_stale ||
 	    (!lmk_shortlist_usable() &&
@@ -857,6 +845,23 @@ static unsigned int lmk_shortlist_select(const struct lmk_kill_info *tmpl,
 	return nr;
 }
 
+/* Rank the shortlist; true if that settles the pass (lmk_choose()). */
+static bool lmk_choose_shortlisted(const struct lmk_kill_info *tmpl,
+				   unsigned int max, unsigned long deficit,
+				   unsigned int *nr, unsigned int *kill)
+{
+	unsigned int i;
+
+	*nr = lmk_shortlist_select(tmpl, max);
+	for (i = 0; i < *nr; i++)
+		lmk_pick_gain[i] = lmk_picks[i].gain;
+	*kill = lmk_batch_count(lmk_pick_gain, *nr, deficit);
+	if (*nr == max || lmk_shortlist.floor <= tmpl->min_adj || *kill < *nr)
+		return true;
+	lmk_picks_put(*nr);
+	return false;
+}
+
 /**
  * lmk_choose() - choose a pass's victims and how many of them to kill
  * @tmpl:    the pass's context
@@ -869,8 +874,8 @@ static unsigned int lmk_shortlist_select(const struct lmk_kill_info *tmpl,
  * cover the deficit, so that nothing ranked below them would be killed.
  * The shortlist built ahead is used while it is usable; else one is built
  * now, a walk like any other, and its picks are used even if a process
- * was created meanwhile, as a walk's would be.  A walk of its own only
- * when neither settles the pass.
+ * was created meanwhile, as a walk's would be.  When the shortlist does
+ * not settle the pass, a walk of every process does.
  *
  * Context: process context, lmk_scan_mutex held.
  * Return: the number of picks in lmk_picks[], each with a task reference.
@@ -879,28 +884,16 @@ static unsigned int lmk_choose(const struct lmk_kill_info *tmpl,
 			       unsigned int max, unsigned long deficit,
 			       unsigned int *kill)
 {
-	bool fresh = false;
 	unsigned int nr, i;
 
-	if (!lmk_shortlist_usable())
-		fresh = lmk_shortlist_build();
-	while (fresh || lmk_shortlist_usable()) {
-		nr = lmk_shortlist_select(tmpl, max);
-		for (i = 0; i < nr; i++)
-			lmk_pick_gain[i] = lmk_picks[i].gain;
-		*kill = lmk_batch_count(lmk_pick_gain, nr, deficit);
-		if (nr == max || lmk_shortlist.floor <= tmpl->min_adj ||
-		    *kill < nr) {
-			if (!fresh)
-				lmk_stat_inc(LMK_STAT_SHORTLIST_HITS);
+	if (lmk_shortlist_usable()) {
+		if (lmk_choose_shortlisted(tmpl, max, deficit, &nr, kill)) {
+			lmk_stat_inc(LMK_STAT_SHORTLIST_HITS);
 			return nr;
 		}
-		lmk_picks_put(nr);
-		if (fresh)
-			break;
-		fresh = lmk_shortlist_build();
-		if (!fresh)
-			break;
+	} else if (lmk_shortlist_build() &&
+		   lmk_choose_shortlisted(tmpl, max, deficit, &nr, kill)) {
+		return nr;
 	}
 	nr = lmk_select(tmpl, max);
 	for (i = 0; i < nr; i++)

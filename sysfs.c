@@ -335,18 +335,15 @@ LMK_UINT_PARAM(thrashing_limit, lmk_thrashing_limit, 0, 1000, NULL);
 MODULE_PARM_DESC(thrashing_limit,
 		 "percent of the file cache refaulted per second that counts as thrashing, 0 = off, 0..1000 (default 50)");
 
-/* ---- dry run, victim size ------------------------------------------------ */
+/* ---- dry run, shortlist, victim size ------------------------------------- */
 
 /*
- * Choose, log and trace victims as usual, but send no signal.  Takes
- * exactly Y, N, 1 or 0 (case-insensitive), unlike the stock bool parser,
- * which accepts anything that starts like a boolean.  Default N.
+ * Booleans take exactly Y, N, 1 or 0 (case-insensitive), unlike the stock
+ * bool parser, which accepts anything that starts like a boolean.
  */
-static bool lmk_dry_run;
-
 static const char * const lmk_bool_names[] = { "N", "Y", "n", "y", "0", "1" };
 
-static int lmk_dry_run_set(const char *val, const struct kernel_param *kp)
+static int lmk_bool_set(const char *val, const struct kernel_param *kp)
 {
 	int i;
 
@@ -354,25 +351,38 @@ static int lmk_dry_run_set(const char *val, const struct kernel_param *kp)
 		return -ENODEV;
 	i = sysfs_match_string(lmk_bool_names, val);
 	if (i < 0) {
-		pr_warn_ratelimited("dry_run: write rejected: want Y, N, 1 or 0; old value kept\n");
+		pr_warn_ratelimited("%s: write rejected: want Y, N, 1 or 0; old value kept\n",
+				    kp->name);
 		return -EINVAL;
 	}
-	WRITE_ONCE(lmk_dry_run, i & 1);
+	WRITE_ONCE(*(bool *)kp->arg, i & 1);
 	return 0;
 }
 
-static int lmk_dry_run_get(char *buf, const struct kernel_param *kp)
+static int lmk_bool_get(char *buf, const struct kernel_param *kp)
 {
-	return scnprintf(buf, PAGE_SIZE, "%c\n", READ_ONCE(lmk_dry_run) ? 'Y' : 'N');
+	return scnprintf(buf, PAGE_SIZE, "%c\n",
+			 READ_ONCE(*(bool *)kp->arg) ? 'Y' : 'N');
 }
 
-static const struct kernel_param_ops lmk_dry_run_ops = {
-	.set = lmk_dry_run_set,
-	.get = lmk_dry_run_get,
+static const struct kernel_param_ops lmk_bool_ops = {
+	.set = lmk_bool_set,
+	.get = lmk_bool_get,
 };
 
-module_param_cb(dry_run, &lmk_dry_run_ops, NULL, 0644);
+/* Choose, log and trace victims as usual, but send no signal.  Default N. */
+static bool lmk_dry_run;
+module_param_cb(dry_run, &lmk_bool_ops, &lmk_dry_run, 0644);
 MODULE_PARM_DESC(dry_run, "select and log victims without killing: Y or N (default N)");
+
+/*
+ * Choose from the shortlist, found ahead of the pass (lowmemkiller.c),
+ * rather than walk every process on every pass.  Default Y.
+ */
+static bool lmk_shortlist_on = true;
+module_param_cb(shortlist, &lmk_bool_ops, &lmk_shortlist_on, 0644);
+MODULE_PARM_DESC(shortlist,
+		 "choose from candidates found ahead of the pass instead of walking every process: Y or N (default Y)");
 
 /*
  * How a candidate's size is measured for ties and the log: "rss" as on

@@ -69,7 +69,7 @@ tail -n +2 "$plots/unsorted.csv" | awk -F, '
 		n = split("ladder burst protected creep ties crowd filecache thirdparty", s, " ")
 		for (i = 1; i <= n; i++)
 			srank[s[i]] = i
-		n = split("oom earlyoom lmk shrinker wsf", m, " ")
+		n = split("oom earlyoom lmk walk shrinker wsf", m, " ")
 		for (i = 1; i <= n; i++)
 			mrank[m[i]] = i
 	}
@@ -312,6 +312,62 @@ EOF
 			echo
 		done
 	fi
+	if grep -qE '^[^,]*,walk,' "$csv"; then
+		echo "## The shortlist"
+		echo
+		cat <<'EOF'
+How long a kill waits for its victims to be chosen.  **walk**: the module
+with `shortlist=N`, walking every process on every pass.  **lmk**: the
+default, where the walk is made ahead, after each pass and while memory is
+near the table, and a pass reads only the shortlisted processes again
+unless a process was created or an oom_score_adj written since; its rows
+repeat those of the first table.  **walks** counts every walk, those that
+built the shortlist included; **passes from the shortlist** those that
+chose without a walk.
+EOF
+		echo
+		for k in $kvers; do
+			echo "### $k"
+			echo
+			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | reaction µs: first, rest avg/max | walks: n, µs avg/max, tasks/walk | shortlist builds | passes from the shortlist | PSI full ms |"
+			echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+			awk -F, -v k="$k" '
+				NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+				$(c["kernel"]) == k && $(c["mode"]) == "walk" { cmp[$(c["scenario"])] = 1 }
+				$(c["kernel"]) == k { row[$(c["scenario"]) "," $(c["mode"])] = $0 }
+				END {
+					ns = split("ladder burst protected creep ties crowd filecache thirdparty", sc, " ")
+					split("walk lmk", md, " ")
+					for (i = 1; i <= ns; i++) {
+						if (!(sc[i] in cmp))
+							continue
+						for (j = 1; j <= 2; j++) {
+							key = sc[i] "," md[j]
+							if (!(key in row))
+								continue
+							split(row[key], f, ",")
+							for (name in c)
+								v[name] = f[c[name]]
+							w = v["scan_walks"]
+							walk = w
+							if (w > 0)
+								walk = sprintf("%d, %.0f/%.0f, %.0f", w,
+									v["scan_ns_total"] / w / 1000,
+									v["scan_ns_max"] / 1000,
+									v["tasks_visited"] / w)
+							printf "| %s | %s | %s | %s | %s | %s | %s, %s/%s | %s | %s | %s | %s |\n",
+								sc[i], md[j], v["kills"], v["excess_kills_table"],
+								v["violations"], v["oom_kills"],
+								v["reaction_us_first"], v["reaction_us_rest_avg"],
+								v["reaction_us_rest_max"], walk,
+								v["shortlist_builds"], v["shortlist_hits"],
+								v["psi_full_ms"]
+						}
+					}
+				}' "$csv"
+			echo
+		done
+	fi
 	if ls "$logs"/*/warm.log >/dev/null 2>&1; then
 		echo "## The first kill, module loaded once"
 		echo
@@ -341,8 +397,9 @@ EOF
 	echo "## Scan cost at scale (module loaded, -m ${BENCH_SCALE_MEM:-1024})"
 	echo
 	cat <<'EOF'
-A one-row table crossed at once (minfree = all of RAM) with adj 1000, which
-no process has, so that every walk visits every process and finds nothing;
+The module with `shortlist=N`, so that every pass walks.  A one-row table
+crossed at once (minfree = all of RAM) with adj 1000, which no process has,
+so that every walk visits every process and finds nothing;
 the poll then walks about ten times a second (its empty-row backoff).  For
 3 s per size, from the module's statistics: walks, processes visited per
 walk, scan_ns_total / tasks_visited, and scan_ns_max.  The guest has more

@@ -5,7 +5,7 @@
 # /tests/demo.sh (run.sh -M demo), with the bench disk (run.sh -d) as
 # /dev/vda.  Kernel command line (run.sh -a):
 #
-#   bench.mode=oom|earlyoom|lmk|shrinker|wsf|warm|scaling
+#   bench.mode=oom|earlyoom|lmk|walk|shrinker|wsf|warm|scaling
 #       oom       nothing but the kernel's OOM killer
 #       earlyoom  earlyoom from the disk, killing at the table's top row
 #       lmk       lowmemkiller with the table below, loaded per scenario
@@ -69,7 +69,8 @@ lmk_load()
 }
 
 if [ "$mode" = scaling ]; then
-	lmk_load
+	# the walk's cost: every pass walks, as the shortlist would not
+	lmk_load shortlist=N
 	/tests/bench scaling "$procs"
 	rmmod lowmemkiller
 	exit 0
@@ -85,6 +86,10 @@ for s in $(echo "$scenarios" | tr , ' '); do
 	oom) ;;
 	lmk)
 		lmk_load kill_log_size=4096
+		;;
+	walk)
+		# the module walking every process on every pass
+		lmk_load kill_log_size=4096 shortlist=N
 		;;
 	warm)
 		# loaded by the first scenario only: the later ones find the

@@ -304,7 +304,7 @@ TEST_F(sel, tracepoint_reports_the_kill)
 	char buf[8192], want[64];
 	struct kill_entry log[4];
 	pid_t a;
-	int fd;
+	int fd, i;
 	ssize_t n;
 
 	if (access("/sys/kernel/tracing/events/lowmemkiller", F_OK))
@@ -315,13 +315,22 @@ TEST_F(sel, tracepoint_reports_the_kill)
 	ASSERT_EQ(1, kill_log_wait(log, 4, 1, 3000));
 	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
 
-	fd = open("/sys/kernel/tracing/trace", O_RDONLY);
-	ASSERT_GE(fd, 0);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	ASSERT_GT(n, 0);
-	buf[n] = '\0';
+	/*
+	 * The kill log entry is written just before the event: give the
+	 * event a moment.
+	 */
 	snprintf(want, sizeof(want), "lowmemory_kill: comm=traced pid=%d ", a);
+	for (i = 0; i < 100; i++) {
+		fd = open("/sys/kernel/tracing/trace", O_RDONLY);
+		ASSERT_GE(fd, 0);
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		ASSERT_GT(n, 0);
+		buf[n] = '\0';
+		if (strstr(buf, want))
+			break;
+		usleep(10000);
+	}
 	EXPECT_NE(NULL, strstr(buf, want)) {
 		TH_LOG("trace buffer:\n%s", buf);
 	}

@@ -576,11 +576,14 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
  * do not settle it (lmk_choose()).
  *
  * It holds every killable process at or above @floor for as long as no
- * process is created and no oom_score_adj is written: nothing else brings
- * a process to the floor or above.  Probes on the kernel's task_newtask
- * and oom_score_adj_update tracepoints count both in lmk_tasks_gen, and a
- * shortlist built under an older count is not used.  Exits need no probe:
- * a process that is gone is simply not found again.  A write to the
+ * process is created at the floor or above and no oom_score_adj is
+ * written with a value there: nothing else brings a process to the floor
+ * or above.  Probes on the kernel's task_newtask and oom_score_adj_update
+ * tracepoints count those events in lmk_tasks_gen, comparing the adj with
+ * lmk_shortlist_floor, and a shortlist built under an older count is not
+ * used.  Processes created or written to below the floor do not matter to
+ * it, and most forks are of those.  Exits need no probe: a process that
+ * is gone is simply not found again.  A write to the
  * oom_score_adj of a process whose mm another process shares (CLONE_VM
  * without CLONE_THREAD) sets theirs too, and the tracepoint fires for the
  * written one only; but they share its adj and die with it, so the written
@@ -593,6 +596,11 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
 
 static atomic_long_t lmk_tasks_gen = ATOMIC_LONG_INIT(0);
 static bool lmk_probes_on;		/* set at init, cleared at exit */
+/*
+ * The floor of the shortlist in use, for the probes; OOM_SCORE_ADJ_MIN,
+ * so that every event counts, while there is none or one is being built.
+ */
+static short lmk_shortlist_floor = OOM_SCORE_ADJ_MIN;
 
 /* Under lmk_scan_mutex. */
 static struct {
@@ -617,25 +625,30 @@ static struct {
 
 /*
  * The probes run in the kernel's fork and oom_score_adj write paths, with
- * preemption off: one atomic increment each.  The barrier orders what
- * they report (the new process on the task list, the new adj) before the
- * count, for lmk_shortlist_build()'s smp_rmb().
+ * preemption off: a barrier, two reads and at most one atomic increment.
+ * @task is on the task list with its adj set.  Either the probe sees the
+ * floor a build lowered before its walk, and counts the event, or that
+ * walk sees @task with its adj.
  */
+static void lmk_probe_note(struct task_struct *task)
+{
+	/* Pairs with smp_mb() in lmk_shortlist_build(). */
+	smp_mb();
+	if (READ_ONCE(task->signal->oom_score_adj) >=
+	    READ_ONCE(lmk_shortlist_floor))
+		atomic_long_inc(&lmk_tasks_gen);
+}
+
 static void lmk_probe_newtask(void *data, LMK_TP_NEWTASK_ARGS)
 {
 	/* Kernel threads are never candidates, and come and go often. */
-	if (!(clone_flags & CLONE_THREAD) && !(task->flags & PF_KTHREAD)) {
-		/* Pairs with smp_rmb() in lmk_shortlist_build(). */
-		smp_mb__before_atomic();
-		atomic_long_inc(&lmk_tasks_gen);
-	}
+	if (!(clone_flags & CLONE_THREAD) && !(task->flags & PF_KTHREAD))
+		lmk_probe_note(task);
 }
 
 static void lmk_probe_adj(void *data, LMK_TP_ADJ_ARGS)
 {
-	/* Pairs with smp_rmb() in lmk_shortlist_build(). */
-	smp_mb__before_atomic();
-	atomic_long_inc(&lmk_tasks_gen);
+	lmk_probe_note(task);
 }
 
 static bool lmk_shortlist_usable(void)
@@ -652,6 +665,7 @@ static void lmk_shortlist_drop(void)
 		put_pid(lmk_shortlist.pid[i]);
 	lmk_shortlist.nr = 0;
 	lmk_shortlist.valid = false;
+	WRITE_ONCE(lmk_shortlist_floor, OOM_SCORE_ADJ_MIN);
 }
 
 static struct lmk_probe {
@@ -784,9 +798,12 @@ static bool lmk_shortlist_build(void)
 	WRITE_ONCE(lmk_shortlist_stale, false);
 	if (!READ_ONCE(lmk_probes_on) || !READ_ONCE(lmk_shortlist_on))
 		return false;
+	/*
+	 * The floor is down (lmk_shortlist_drop()): pairs with the probes'
+	 * barrier, so that each event is either counted or seen by the walk.
+	 */
+	smp_mb();
 	gen = atomic_long_read(&lmk_tasks_gen);
-	/* Pairs with the probes' barrier: their process is seen. */
-	smp_rmb();
 	lmk_stat_inc(LMK_STAT_SHORTLIST_BUILDS);
 	lmk_shortlist.built_at = jiffies;
 	rcu_read_lock();
@@ -798,6 +815,7 @@ static bool lmk_shortlist_build(void)
 	lmk_shortlist.floor = floor;
 	lmk_shortlist.gen = gen;
 	lmk_shortlist.valid = true;
+	WRITE_ONCE(lmk_shortlist_floor, floor);
 	return true;
 }
 

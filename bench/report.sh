@@ -36,6 +36,43 @@ kv_awk='{
 	}
 }'
 
+# awk helpers for the tables: MiB from kB, and the walks cell (walks, mean
+# and longest walk in µs, processes per walk) from results.csv's columns
+fmt_awk='
+function mib(kb) { return kb == "n/a" || kb < 0 ? "n/a" : sprintf("%.0f", kb / 1024) }
+function walkcell(w, ns_total, ns_max, visited) {
+	if (w == "n/a" || w <= 0)
+		return w
+	return sprintf("%d, %.0f/%.0f, %.0f", w, ns_total / w / 1000,
+		       ns_max / 1000, visited / w)
+}'
+
+# The comparison tables, on results.csv with -v k=KERNEL -v cmp=MODES
+# -v modes=MODES: for each scenario run under one of the modes in cmp, the
+# rows of the modes in modes, in that order.  The caller adds
+# out(scenario, mode), which prints a row from v[].
+cmp_awk="$fmt_awk"'
+NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+$(c["kernel"]) == k && index(" " cmp " ", " " $(c["mode"]) " ") { want[$(c["scenario"])] = 1 }
+$(c["kernel"]) == k { row[$(c["scenario"]) "," $(c["mode"])] = $0 }
+END {
+	ns = split("ladder burst protected creep ties crowd filecache thirdparty", sc, " ")
+	nm = split(modes, md, " ")
+	for (i = 1; i <= ns; i++) {
+		if (!(sc[i] in want))
+			continue
+		for (j = 1; j <= nm; j++) {
+			key = sc[i] "," md[j]
+			if (!(key in row))
+				continue
+			split(row[key], f, ",")
+			for (name in c)
+				v[name] = f[c[name]]
+			out(sc[i], md[j])
+		}
+	}
+}'
+
 # ---- results.csv ----------------------------------------------------------
 # one row per BENCH line, columns in the order the driver prints them, plus
 # run.sh's status for that boot
@@ -215,21 +252,12 @@ EOF
 		echo
 		echo "| scenario | mode | kills | min | excess | min (table) | excess (table) | viol. | fg lost | kernel OOM kills (invoked) | min avail MiB | 1st kill s (avail MiB) | passes | stall ms | PSI full ms | grow s | reaction µs: first, rest avg/max | exit ms avg/max | walks: n, µs avg/max, tasks/walk |"
 		echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-		awk -F, -v k="$k" '
+		awk -F, -v k="$k" "$fmt_awk"'
 			NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 			function g(name) { return $(c[name]) }
-			function mib(kb) { return kb == "n/a" || kb < 0 ? "n/a" : sprintf("%.0f", kb / 1024) }
 			g("kernel") == k && (g("mode") == "oom" || g("mode") == "earlyoom" || g("mode") == "lmk") {
-				walk = "n/a"
-				if (g("scan_walks") != "n/a") {
-					w = g("scan_walks")
-					walk = w
-					if (w > 0)
-						walk = sprintf("%d, %.0f/%.0f, %.0f", w,
-							g("scan_ns_total") / w / 1000,
-							g("scan_ns_max") / 1000,
-							g("tasks_visited") / w)
-				}
+				walk = walkcell(g("scan_walks"), g("scan_ns_total"),
+						g("scan_ns_max"), g("tasks_visited"))
 				first = g("first_kill_s") == "n/a" ? "none" : \
 					g("first_kill_s") " (" mib(g("avail_first_kill_kb")) ")"
 				note = g("timeout") == 1 ? " (limit)" : ""
@@ -274,40 +302,23 @@ EOF
 			echo
 			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | kswapd 1st run s (avail MiB) | 1st kill s (avail MiB) | min avail MiB | by poll / OOM notifier / shrinker | PSI full ms | stall ms | reaction µs: first, rest avg/max |"
 			echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-			awk -F, -v k="$k" '
-				NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-				function mib(kb) { return kb == "n/a" || kb < 0 ? "n/a" : sprintf("%.0f", kb / 1024) }
+			awk -F, -v k="$k" -v cmp="shrinker wsf" \
+				-v modes="shrinker wsf lmk" "$cmp_awk"'
 				function at(t, kb) { return t == "n/a" ? "none" : t " (" mib(kb) ")" }
-				$(c["kernel"]) == k && ($(c["mode"]) == "shrinker" || $(c["mode"]) == "wsf") { trig[$(c["scenario"])] = 1 }
-				$(c["kernel"]) == k { row[$(c["scenario"]) "," $(c["mode"])] = $0 }
-				END {
-					ns = split("ladder burst protected creep ties crowd filecache thirdparty", sc, " ")
-					split("shrinker wsf lmk", md, " ")
-					for (i = 1; i <= ns; i++) {
-						if (!(sc[i] in trig))
-							continue
-						for (j = 1; j <= 3; j++) {
-							key = sc[i] "," md[j]
-							if (!(key in row))
-								continue
-							split(row[key], f, ",")
-							for (name in c)
-								v[name] = f[c[name]]
-							shr = v["lmk_kills"] - v["poll_kills"] - v["oom_notifier_kills"]
-							if (v["thrashing_kills"] != "n/a" && v["thrashing_kills"] != "")
-								shr -= v["thrashing_kills"]
-							printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %s, %s/%s |\n",
-								sc[i], md[j], v["kills"], v["excess_kills_table"],
-								v["violations"], v["oom_kills"],
-								at(v["kswapd_first_s"], v["avail_kswapd_kb"]),
-								at(v["first_kill_s"], v["avail_first_kill_kb"]),
-								mib(v["min_avail_kb"]),
-								v["poll_kills"], v["oom_notifier_kills"], shr,
-								v["psi_full_ms"], v["worst_stall_ms"],
-								v["reaction_us_first"], v["reaction_us_rest_avg"],
-								v["reaction_us_rest_max"]
-						}
-					}
+				function out(s, m) {
+					shr = v["lmk_kills"] - v["poll_kills"] - v["oom_notifier_kills"]
+					if (v["thrashing_kills"] != "n/a" && v["thrashing_kills"] != "")
+						shr -= v["thrashing_kills"]
+					printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %s, %s/%s |\n",
+						s, m, v["kills"], v["excess_kills_table"],
+						v["violations"], v["oom_kills"],
+						at(v["kswapd_first_s"], v["avail_kswapd_kb"]),
+						at(v["first_kill_s"], v["avail_first_kill_kb"]),
+						mib(v["min_avail_kb"]),
+						v["poll_kills"], v["oom_notifier_kills"], shr,
+						v["psi_full_ms"], v["worst_stall_ms"],
+						v["reaction_us_first"], v["reaction_us_rest_avg"],
+						v["reaction_us_rest_max"]
 				}' "$csv"
 			echo
 		done
@@ -329,41 +340,20 @@ EOF
 		for k in $kvers; do
 			echo "### $k"
 			echo
-			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | reaction µs: first, rest avg/max | walks: n, µs avg/max, tasks/walk | shortlist builds | passes from the shortlist | PSI full ms |"
+			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | reaction µs: first, rest avg/p50/p90/max | walks: n, µs avg/max, tasks/walk | shortlist builds | passes from the shortlist | PSI full ms |"
 			echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-			awk -F, -v k="$k" '
-				NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-				$(c["kernel"]) == k && $(c["mode"]) == "walk" { cmp[$(c["scenario"])] = 1 }
-				$(c["kernel"]) == k { row[$(c["scenario"]) "," $(c["mode"])] = $0 }
-				END {
-					ns = split("ladder burst protected creep ties crowd filecache thirdparty", sc, " ")
-					split("walk lmk", md, " ")
-					for (i = 1; i <= ns; i++) {
-						if (!(sc[i] in cmp))
-							continue
-						for (j = 1; j <= 2; j++) {
-							key = sc[i] "," md[j]
-							if (!(key in row))
-								continue
-							split(row[key], f, ",")
-							for (name in c)
-								v[name] = f[c[name]]
-							w = v["scan_walks"]
-							walk = w
-							if (w > 0)
-								walk = sprintf("%d, %.0f/%.0f, %.0f", w,
-									v["scan_ns_total"] / w / 1000,
-									v["scan_ns_max"] / 1000,
-									v["tasks_visited"] / w)
-							printf "| %s | %s | %s | %s | %s | %s | %s, %s/%s | %s | %s | %s | %s |\n",
-								sc[i], md[j], v["kills"], v["excess_kills_table"],
-								v["violations"], v["oom_kills"],
-								v["reaction_us_first"], v["reaction_us_rest_avg"],
-								v["reaction_us_rest_max"], walk,
-								v["shortlist_builds"], v["shortlist_hits"],
-								v["psi_full_ms"]
-						}
-					}
+			awk -F, -v k="$k" -v cmp=walk -v modes="walk lmk" "$cmp_awk"'
+				function out(s, m) {
+					printf "| %s | %s | %s | %s | %s | %s | %s, %s/%s/%s/%s | %s | %s | %s | %s |\n",
+						s, m, v["kills"], v["excess_kills_table"],
+						v["violations"], v["oom_kills"],
+						v["reaction_us_first"], v["reaction_us_rest_avg"],
+						v["reaction_us_rest_p50"], v["reaction_us_rest_p90"],
+						v["reaction_us_rest_max"],
+						walkcell(v["scan_walks"], v["scan_ns_total"],
+							 v["scan_ns_max"], v["tasks_visited"]),
+						v["shortlist_builds"], v["shortlist_hits"],
+						v["psi_full_ms"]
 				}' "$csv"
 			echo
 		done

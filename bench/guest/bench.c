@@ -1466,6 +1466,21 @@ static void lmk_stats_read(struct lmk_stats *s)
 	s->sl_hits = lmk_stat("shortlist_hits");
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The kills after the first, by reaction time: the @pct percentile. */
+static long react_rest[MAX_EVENTS];
+
+static long react_pct(long n, int pct)
+{
+	return react_rest[(n - 1) * pct / 100];
+}
+
 static void report(const struct run *r, double t_fg, double t_stop,
 		   bool timed_out, bool lmk, const struct lmk_stats *st,
 		   long long psi_full, long long psi_some, const char *kver)
@@ -1505,7 +1520,9 @@ static void report(const struct run *r, double t_fg, double t_stop,
 			/* the kill log is read in order: the first kill */
 			if (!react_n)
 				react_first = events[i].reaction_us;
-			else if (events[i].reaction_us > rest_max)
+			else
+				react_rest[react_n - 1] = events[i].reaction_us;
+			if (react_n && events[i].reaction_us > rest_max)
 				rest_max = events[i].reaction_us;
 			react_n++;
 			react_sum += events[i].reaction_us;
@@ -1561,6 +1578,10 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	       fmt(b[8], 32, react_n > 1, "%.0f",
 		   (react_sum - react_first) / (react_n > 1 ? react_n - 1 : 1)),
 	       fmt(b[9], 32, react_n > 1, "%ld", rest_max));
+	qsort(react_rest, react_n > 1 ? react_n - 1 : 0, sizeof(long), cmp_long);
+	printf(" reaction_us_rest_p50=%s reaction_us_rest_p90=%s",
+	       fmt(b[7], 32, react_n > 1, "%ld", react_pct(react_n - 1, 50)),
+	       fmt(b[8], 32, react_n > 1, "%ld", react_pct(react_n - 1, 90)));
 	printf(" reaction_us_avg=%s reaction_us_max=%s exit_ms_avg=%s exit_ms_max=%s",
 	       fmt(b[7], 32, react_n, "%.0f", react_sum / (react_n ? react_n : 1)),
 	       fmt(b[8], 32, react_n, "%ld", react_max),
@@ -1732,9 +1753,10 @@ static int cmd_run(int argc, char **argv)
 	table_from_env();
 	scenario = argv[2];
 	mode = argv[3];
-	/* shrinker and wsf are the module with other triggers (bench.sh) */
+	/* shrinker, wsf and walk are the module with other settings (bench.sh) */
 	lmk = !strcmp(mode, "lmk") || !strcmp(mode, "shrinker") ||
-	      !strcmp(mode, "wsf") || !strcmp(mode, "warm");
+	      !strcmp(mode, "wsf") || !strcmp(mode, "warm") ||
+	      !strcmp(mode, "walk");
 	uname(&un);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 

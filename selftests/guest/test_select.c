@@ -544,6 +544,40 @@ TEST_F(sel, shortlist_sees_an_adj_raised_since)
 	EXPECT_EQ(0, lmk_stat("kills"));
 }
 
+/*
+ * Processes created and adj written below the floor cannot change the
+ * shortlist's choice, so they leave it in use: every dry-run pass but the
+ * first, which builds it, comes from it.
+ */
+TEST_F(sel, shortlist_stays_in_use_below_its_floor)
+{
+	struct kill_entry log[64];
+	long long hits;
+	int i, n;
+
+	for (i = 0; i < 40; i++)
+		ASSERT_LT(0, start(self, 800, 4, "sl_crowd"));
+	ASSERT_EQ(0, lmk_param_set("death_timeout_ms", "200"));
+	ASSERT_EQ(0, lmk_param_set("dry_run", "Y"));
+	ASSERT_EQ(0, lmk_force_row(100));
+	ASSERT_EQ(1, kill_log_wait(log, 64, 1, 3000));
+	/* Each a fork at -1000 (ours), then a write of adj 100. */
+	for (i = 0; i < 3; i++) {
+		usleep(250000);
+		ASSERT_LT(0, start(self, 100, 4, "sl_low"));
+	}
+	usleep(500000);
+	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+	usleep(300000);
+	n = kill_log_read(log, 64);
+	hits = lmk_stat("shortlist_hits");
+	TH_LOG("%d passes, %lld from the shortlist", n, hits);
+	ASSERT_GE(n, 5);
+	EXPECT_EQ(n - 1, hits);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(800, log[i].adj);
+}
+
 /* Sizes are read afresh on every pass: a process that grew wins the tie. */
 TEST_F(sel, shortlist_ranks_by_the_current_size)
 {

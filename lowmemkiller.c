@@ -433,6 +433,19 @@ static unsigned int lmk_pick_rank(unsigned int nr, short adj,
 }
 
 /*
+ * Can @p be killed at all?  Not kernel threads, init or -1000 processes,
+ * nor processes already dying or without memory.  Fills @c from the
+ * thread that has the mm.
+ */
+static bool lmk_task_killable(struct task_struct *p, struct lmk_cand *c)
+{
+	if (lmk_task_protected(p) ||
+	    (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT))
+		return false;
+	return lmk_task_mm(p, c, false) && !c->dying;
+}
+
+/*
  * Consider process @p, at @adj, for the @max picks so far (@nr of them):
  * skip it if it cannot be killed or does not rank, else insert it in
  * order.  The cheapest tests come first, on the signal struct alone: with
@@ -454,11 +467,7 @@ static void lmk_consider(struct task_struct *p, short adj,
 	    !lmk_better_victim(adj, ULONG_MAX, lmk_picks[max - 1].info.adj,
 			       lmk_picks[max - 1].info.size))
 		return;
-	if (lmk_task_protected(p))
-		return;
-	if (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT)
-		return;
-	if (!lmk_task_mm(p, &c, false) || c.dying)
+	if (!lmk_task_killable(p, &c))
 		return;
 	pos = lmk_pick_rank(*nr, adj, c.size);
 	if (pos >= max)
@@ -618,10 +627,9 @@ static struct {
  */
 static bool lmk_shortlist_stale;
 
-static struct {
-	struct task_struct *p;
-	short adj;
-} lmk_shortlist_tmp[LMK_SHORTLIST_MAX + 1];	/* under lmk_scan_mutex */
+/* A build's processes and their adj, highest first; under lmk_scan_mutex. */
+static struct task_struct *lmk_shortlist_tmp[LMK_SHORTLIST_MAX + 1];
+static short lmk_shortlist_adj[LMK_SHORTLIST_MAX + 1];
 
 /*
  * The probes run in the kernel's fork and oom_score_adj write paths, with
@@ -754,26 +762,21 @@ static unsigned int lmk_shortlist_walk(short *floor)
 
 		visited++;
 		adj = READ_ONCE(p->signal->oom_score_adj);
-		if (adj < *floor)
-			continue;
-		if (lmk_task_protected(p) ||
-		    (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT))
-			continue;
-		if (!lmk_task_mm(p, &c, false) || c.dying)
+		if (adj < *floor || !lmk_task_killable(p, &c))
 			continue;
 		for (pos = nr; pos > 0; pos--)
-			if (lmk_shortlist_tmp[pos - 1].adj >= adj)
+			if (lmk_shortlist_adj[pos - 1] >= adj)
 				break;
 		memmove(&lmk_shortlist_tmp[pos + 1], &lmk_shortlist_tmp[pos],
 			(nr - pos) * sizeof(lmk_shortlist_tmp[0]));
-		lmk_shortlist_tmp[pos].p = p;
-		lmk_shortlist_tmp[pos].adj = adj;
+		memmove(&lmk_shortlist_adj[pos + 1], &lmk_shortlist_adj[pos],
+			(nr - pos) * sizeof(lmk_shortlist_adj[0]));
+		lmk_shortlist_tmp[pos] = p;
+		lmk_shortlist_adj[pos] = adj;
 		nr++;
-		if (nr > LMK_SHORTLIST_MAX)
-			*floor = lmk_shortlist_tmp[nr - 1].adj + 1;
-		else if (nr >= LMK_SHORTLIST_MIN)
-			*floor = lmk_shortlist_tmp[LMK_SHORTLIST_MIN - 1].adj;
-		while (nr && lmk_shortlist_tmp[nr - 1].adj < *floor)
+		*floor = lmk_levels_floor(lmk_shortlist_adj, nr, *floor,
+					  LMK_SHORTLIST_MIN, LMK_SHORTLIST_MAX);
+		while (nr && lmk_shortlist_adj[nr - 1] < *floor)
 			nr--;
 	}
 	lmk_walk_done(start, visited);
@@ -809,7 +812,7 @@ static bool lmk_shortlist_build(void)
 	rcu_read_lock();
 	nr = lmk_shortlist_walk(&floor);
 	for (i = 0; i < nr; i++)
-		lmk_shortlist.pid[i] = get_pid(task_tgid(lmk_shortlist_tmp[i].p));
+		lmk_shortlist.pid[i] = get_pid(task_tgid(lmk_shortlist_tmp[i]));
 	rcu_read_unlock();
 	lmk_shortlist.nr = nr;
 	lmk_shortlist.floor = floor;
@@ -863,18 +866,25 @@ static unsigned int lmk_shortlist_select(const struct lmk_kill_info *tmpl,
 	return nr;
 }
 
+/* How many of the @nr picks a pass with @deficit kills (lmk_batch_count()). */
+static unsigned int lmk_picks_to_kill(unsigned int nr, unsigned long deficit)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		lmk_pick_gain[i] = lmk_picks[i].gain;
+	return lmk_batch_count(lmk_pick_gain, nr, deficit);
+}
+
 /* Rank the shortlist; true if that settles the pass (lmk_choose()). */
 static bool lmk_choose_shortlisted(const struct lmk_kill_info *tmpl,
 				   unsigned int max, unsigned long deficit,
 				   unsigned int *nr, unsigned int *kill)
 {
-	unsigned int i;
-
 	*nr = lmk_shortlist_select(tmpl, max);
-	for (i = 0; i < *nr; i++)
-		lmk_pick_gain[i] = lmk_picks[i].gain;
-	*kill = lmk_batch_count(lmk_pick_gain, *nr, deficit);
-	if (*nr == max || lmk_shortlist.floor <= tmpl->min_adj || *kill < *nr)
+	*kill = lmk_picks_to_kill(*nr, deficit);
+	if (lmk_shortlist_settles(*nr, max, lmk_shortlist.floor, tmpl->min_adj,
+				  *kill))
 		return true;
 	lmk_picks_put(*nr);
 	return false;
@@ -902,7 +912,7 @@ static unsigned int lmk_choose(const struct lmk_kill_info *tmpl,
 			       unsigned int max, unsigned long deficit,
 			       unsigned int *kill)
 {
-	unsigned int nr, i;
+	unsigned int nr;
 
 	if (lmk_shortlist_usable()) {
 		if (lmk_choose_shortlisted(tmpl, max, deficit, &nr, kill)) {
@@ -914,9 +924,7 @@ static unsigned int lmk_choose(const struct lmk_kill_info *tmpl,
 		return nr;
 	}
 	nr = lmk_select(tmpl, max);
-	for (i = 0; i < nr; i++)
-		lmk_pick_gain[i] = lmk_picks[i].gain;
-	*kill = lmk_batch_count(lmk_pick_gain, nr, deficit);
+	*kill = lmk_picks_to_kill(nr, deficit);
 	return nr;
 }
 

@@ -181,6 +181,53 @@ static inline unsigned int lmk_batch_count(const unsigned long *size,
 	return i;
 }
 
+/**
+ * lmk_levels_floor() - the floor of a list of the top adj levels
+ * @adj:   the adj of each process kept, highest first
+ * @nr:    how many are kept
+ * @floor: the floor so far: every candidate at or above it is kept
+ * @min:   keep at least this many when there are that many (1 or more)
+ * @max:   keep at most this many
+ *
+ * Called after each insertion.  More than @max kept: the lowest level goes
+ * and the floor is just above it.  Else, @min or more: the floor is the
+ * level of the @min-th, and whoever is below it goes.  The floor never
+ * falls; levels are kept or dropped whole.
+ *
+ * Return: the new floor; the caller drops the entries below it.
+ */
+static inline long lmk_levels_floor(const short *adj, unsigned int nr,
+				    long floor, unsigned int min,
+				    unsigned int max)
+{
+	long f = floor;
+
+	if (nr > max)
+		f = adj[nr - 1] + 1;
+	else if (nr >= min)
+		f = adj[min - 1];
+	return f > floor ? f : floor;
+}
+
+/**
+ * lmk_shortlist_settles() - can the shortlist's picks stand for a walk's?
+ * @nr:      picks the shortlist gave
+ * @max:     picks the pass asked for
+ * @floor:   the shortlist holds every candidate at or above this adj
+ * @min_adj: the crossed row's adj
+ * @kill:    how many of the @nr picks the pass would kill
+ *
+ * A walk could only add candidates below @floor, ranked after every pick.
+ * They would change nothing if the picks are all the pass wants, if the
+ * row allows none of them, or if the picks already cover the deficit.
+ */
+static inline bool lmk_shortlist_settles(unsigned int nr, unsigned int max,
+					 long floor, long min_adj,
+					 unsigned int kill)
+{
+	return nr == max || floor <= min_adj || kill < nr;
+}
+
 /*
  * Fewer refaults than this in a window are never thrashing: a file LRU of a
  * few pages is refaulted "entirely" by any reader.

@@ -192,6 +192,23 @@ static void lmk_batch_count_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2U, lmk_batch_count(huge, 3, ULONG_MAX));
 }
 
+static void lmk_shortlist_test(struct kunit *test)
+{
+	const short adj[] = { 999, 950, 900, 900, 900, 800 };
+	const short one[] = { 500, 500, 500, 500 };
+
+	/* the floor: the level of the min-th, the lowest level past max */
+	KUNIT_EXPECT_EQ(test, -1000L, lmk_levels_floor(adj, 3, -1000, 4, 6));
+	KUNIT_EXPECT_EQ(test, 900L, lmk_levels_floor(adj, 6, -1000, 3, 6));
+	KUNIT_EXPECT_EQ(test, 501L, lmk_levels_floor(one, 4, -1000, 2, 3));
+	KUNIT_EXPECT_EQ(test, 960L, lmk_levels_floor(adj, 3, 960, 2, 6));
+	/* its picks stand when full, complete for the row, or enough */
+	KUNIT_EXPECT_TRUE(test, lmk_shortlist_settles(16, 16, 900, 0, 16));
+	KUNIT_EXPECT_TRUE(test, lmk_shortlist_settles(3, 16, 705, 705, 3));
+	KUNIT_EXPECT_TRUE(test, lmk_shortlist_settles(3, 16, 900, 0, 2));
+	KUNIT_EXPECT_FALSE(test, lmk_shortlist_settles(3, 16, 900, 0, 3));
+}
+
 static void lmk_thrashing_test(struct kunit *test)
 {
 	KUNIT_EXPECT_TRUE(test, lmk_thrashing(10000, 10000, 100));
@@ -483,6 +500,7 @@ static struct kunit_case lowmemkiller_test_cases[] = {
 	KUNIT_CASE(lmk_row_one_and_six_rows),
 	KUNIT_CASE(lmk_row_deficit_test),
 	KUNIT_CASE(lmk_batch_count_test),
+	KUNIT_CASE(lmk_shortlist_test),
 	KUNIT_CASE(lmk_thrashing_test),
 	KUNIT_CASE(lmk_victim_pairs),
 	KUNIT_CASE(lmk_victim_lists),

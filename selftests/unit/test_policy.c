@@ -283,6 +283,59 @@ TEST(batch_sum_does_not_wrap)
 	EXPECT_EQ(2U, lmk_batch_count(near, 3, ULONG_MAX));
 }
 
+/* ---- the shortlist ---------------------------------------------------- */
+
+TEST(levels_floor_stays_down_until_min_are_kept)
+{
+	const short adj[] = { 999, 950, 900 };
+
+	EXPECT_EQ(-1000, lmk_levels_floor(adj, 3, -1000, 4, 6));
+	EXPECT_EQ(-1000, lmk_levels_floor(adj, 0, -1000, 4, 6));
+}
+
+TEST(levels_floor_is_the_level_of_the_min_th)
+{
+	const short adj[] = { 999, 950, 900, 900, 900, 800 };
+
+	/* the 3rd is at 900: 900 stays whole, 800 goes */
+	EXPECT_EQ(900, lmk_levels_floor(adj, 6, -1000, 3, 6));
+	EXPECT_EQ(950, lmk_levels_floor(adj, 6, -1000, 2, 6));
+}
+
+TEST(levels_floor_drops_the_lowest_level_past_max)
+{
+	const short one[] = { 500, 500, 500, 500 };
+	const short two[] = { 999, 500, 500, 500 };
+
+	/* past max: the level that does not fit goes, even the only one */
+	EXPECT_EQ(501, lmk_levels_floor(one, 4, -1000, 2, 3));
+	EXPECT_EQ(501, lmk_levels_floor(two, 4, -1000, 2, 3));
+}
+
+TEST(levels_floor_never_falls)
+{
+	const short adj[] = { 999, 950, 900 };
+
+	EXPECT_EQ(960, lmk_levels_floor(adj, 3, 960, 2, 6));
+	EXPECT_EQ(960, lmk_levels_floor(adj, 3, 960, 4, 6));
+}
+
+TEST(shortlist_settles_when_full_complete_or_covered)
+{
+	/* all the picks the pass asked for */
+	EXPECT_TRUE(lmk_shortlist_settles(16, 16, 900, 0, 16));
+	/* fewer, but the row allows nothing below the floor */
+	EXPECT_TRUE(lmk_shortlist_settles(3, 16, 700, 705, 3));
+	EXPECT_TRUE(lmk_shortlist_settles(3, 16, 705, 705, 3));
+	/* fewer, but the deficit is covered before the last pick */
+	EXPECT_TRUE(lmk_shortlist_settles(3, 16, 900, 0, 2));
+	/* fewer, all killed, and the row allows more below the floor */
+	EXPECT_FALSE(lmk_shortlist_settles(3, 16, 900, 0, 3));
+	EXPECT_FALSE(lmk_shortlist_settles(0, 1, 900, 0, 0));
+	/* nobody at all, and nothing below the floor allowed */
+	EXPECT_TRUE(lmk_shortlist_settles(0, 1, -1000, 0, 0));
+}
+
 /* ---- thrashing ------------------------------------------------------ */
 
 TEST(thrashing_at_the_limit_percent_of_the_file_lru)

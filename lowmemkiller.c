@@ -588,10 +588,12 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
  * process is created at the floor or above and no oom_score_adj is
  * written with a value there: nothing else brings a process to the floor
  * or above.  Probes on the kernel's task_newtask and oom_score_adj_update
- * tracepoints count those events in lmk_tasks_gen, comparing the adj with
- * lmk_shortlist_floor, and a shortlist built under an older count is not
- * used.  Processes created or written to below the floor do not matter to
- * it, and most forks are of those.  Exits need no probe: a process that
+ * tracepoints see those events, comparing the adj with lmk_shortlist_floor.
+ * While a shortlist is open, they add the process to lmk_pending, which
+ * the next pass merges in; else, or when that is full, they count the
+ * event in lmk_tasks_gen, and a shortlist built under an older count is
+ * not used.  Processes created or written to below the floor do not
+ * matter to it, and most forks are of those.  Exits need no probe: a process that
  * is gone is simply not found again.  A write to the
  * oom_score_adj of a process whose mm another process shares (CLONE_VM
  * without CLONE_THREAD) sets theirs too, and the tracepoint fires for the
@@ -600,6 +602,7 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
  */
 #define LMK_SHORTLIST_MIN	32
 #define LMK_SHORTLIST_MAX	64
+#define LMK_SHORTLIST_PENDING	16
 /* The poll walks for a shortlist at most this often (jiffies). */
 #define LMK_SHORTLIST_REBUILD	(HZ / 10)
 
@@ -611,9 +614,21 @@ static bool lmk_probes_on;		/* set at init, cleared at exit */
  */
 static short lmk_shortlist_floor = OOM_SCORE_ADJ_MIN;
 
-/* Under lmk_scan_mutex. */
+/*
+ * Processes the probes saw reach the floor while the shortlist was open:
+ * from the start of a build's walk until the shortlist is dropped.  The
+ * probes run in the fork path, so a raw spinlock, held for a few stores.
+ */
+static DEFINE_RAW_SPINLOCK(lmk_pending_lock);
 static struct {
-	struct pid *pid[LMK_SHORTLIST_MAX];
+	struct pid *pid[LMK_SHORTLIST_PENDING];
+	unsigned int nr;
+	bool open;
+} lmk_pending;				/* under lmk_pending_lock */
+
+/* Under lmk_scan_mutex; the pending processes join @pid once merged. */
+static struct {
+	struct pid *pid[LMK_SHORTLIST_MAX + LMK_SHORTLIST_PENDING];
 	unsigned int nr;
 	short floor;		/* every killable process at or above is in */
 	bool valid;
@@ -633,17 +648,31 @@ static short lmk_shortlist_adj[LMK_SHORTLIST_MAX + 1];
 
 /*
  * The probes run in the kernel's fork and oom_score_adj write paths, with
- * preemption off: a barrier, two reads and at most one atomic increment.
+ * preemption off: a barrier and two reads, and for a process at the floor
+ * or above, a few stores under lmk_pending_lock or an atomic increment.
  * @task is on the task list with its adj set.  Either the probe sees the
- * floor a build lowered before its walk, and counts the event, or that
- * walk sees @task with its adj.
+ * floor a build lowered before its walk, or that walk sees @task with its
+ * adj.  A probe that finds the shortlist closed (between a drop and the
+ * next build's opening) counts the event; the build reads the count after
+ * opening, and either sees the increment (and its walk sees @task) or
+ * misses it (and is not used).
  */
 static void lmk_probe_note(struct task_struct *task)
 {
+	bool added = false;
+
 	/* Pairs with smp_mb() in lmk_shortlist_build(). */
 	smp_mb();
-	if (READ_ONCE(task->signal->oom_score_adj) >=
+	if (READ_ONCE(task->signal->oom_score_adj) <
 	    READ_ONCE(lmk_shortlist_floor))
+		return;
+	raw_spin_lock(&lmk_pending_lock);
+	if (lmk_pending.open && lmk_pending.nr < LMK_SHORTLIST_PENDING) {
+		lmk_pending.pid[lmk_pending.nr++] = get_pid(task_tgid(task));
+		added = true;
+	}
+	raw_spin_unlock(&lmk_pending_lock);
+	if (!added)
 		atomic_long_inc(&lmk_tasks_gen);
 }
 
@@ -665,15 +694,61 @@ static bool lmk_shortlist_usable(void)
 	       atomic_long_read(&lmk_tasks_gen) == lmk_shortlist.gen;
 }
 
+/*
+ * Take the pending processes into @pid (references included), closing
+ * the shortlist to the probes or opening it.  Returns how many.
+ */
+static unsigned int lmk_pending_take(struct pid **pid, bool open)
+{
+	unsigned int nr;
+
+	raw_spin_lock(&lmk_pending_lock);
+	nr = lmk_pending.nr;
+	memcpy(pid, lmk_pending.pid, nr * sizeof(*pid));
+	lmk_pending.nr = 0;
+	lmk_pending.open = open;
+	raw_spin_unlock(&lmk_pending_lock);
+	return nr;
+}
+
 static void lmk_shortlist_drop(void)
 {
-	unsigned int i;
+	struct pid *pending[LMK_SHORTLIST_PENDING];
+	unsigned int i, nr;
 
+	nr = lmk_pending_take(pending, false);
+	for (i = 0; i < nr; i++)
+		put_pid(pending[i]);
 	for (i = 0; i < lmk_shortlist.nr; i++)
 		put_pid(lmk_shortlist.pid[i]);
 	lmk_shortlist.nr = 0;
 	lmk_shortlist.valid = false;
 	WRITE_ONCE(lmk_shortlist_floor, OOM_SCORE_ADJ_MIN);
+}
+
+/*
+ * Add the processes the probes saw reach the floor since the last pass,
+ * once each.  A shortlist with no room left for them is dropped.
+ */
+static void lmk_shortlist_merge(void)
+{
+	struct pid *pending[LMK_SHORTLIST_PENDING];
+	unsigned int i, j, nr;
+
+	nr = lmk_pending_take(pending, true);
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < lmk_shortlist.nr; j++)
+			if (lmk_shortlist.pid[j] == pending[i])
+				break;
+		if (j < lmk_shortlist.nr ||
+		    j == ARRAY_SIZE(lmk_shortlist.pid)) {
+			put_pid(pending[i]);
+			continue;
+		}
+		lmk_shortlist.pid[lmk_shortlist.nr++] = pending[i];
+	}
+	if (lmk_shortlist.nr == ARRAY_SIZE(lmk_shortlist.pid))
+		lmk_shortlist_drop();
 }
 
 static struct lmk_probe {
@@ -802,8 +877,16 @@ static bool lmk_shortlist_build(void)
 	if (!READ_ONCE(lmk_probes_on) || !READ_ONCE(lmk_shortlist_on))
 		return false;
 	/*
+	 * Open to the probes before the walk: what happens during it, which
+	 * the walk may miss, is pending.
+	 */
+	raw_spin_lock(&lmk_pending_lock);
+	lmk_pending.open = true;
+	raw_spin_unlock(&lmk_pending_lock);
+	/*
 	 * The floor is down (lmk_shortlist_drop()): pairs with the probes'
-	 * barrier, so that each event is either counted or seen by the walk.
+	 * barrier, so that each event before the opening is either counted
+	 * or seen by the walk.
 	 */
 	smp_mb();
 	gen = atomic_long_read(&lmk_tasks_gen);
@@ -914,6 +997,8 @@ static unsigned int lmk_choose(const struct lmk_kill_info *tmpl,
 {
 	unsigned int nr;
 
+	if (lmk_shortlist_usable())
+		lmk_shortlist_merge();
 	if (lmk_shortlist_usable()) {
 		if (lmk_choose_shortlisted(tmpl, max, deficit, &nr, kill)) {
 			lmk_stat_inc(LMK_STAT_SHORTLIST_HITS);

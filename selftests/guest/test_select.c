@@ -8,7 +8,7 @@
 
 #include "kselftest_harness.h"
 
-#define MAX_HOGS	48
+#define MAX_HOGS	64
 
 FIXTURE(sel) {
 	pid_t hog[MAX_HOGS];
@@ -434,9 +434,10 @@ static pid_t puppet_do(struct _test_data_sel *self, struct puppet *pp,
  * Dry runs at @min_adj until the shortlist has served a pass and been
  * built again after it, then @change, then dry runs until @want (the pid
  * @change returns when @want is 0) is named.  Returns the index of the
- * first entry logged after the change, or -1; @first gets the pid named
- * before.  The pass right after a change must see it: a shortlist built
- * after every pass would find it one pass later even without the probes.
+ * first entry logged after the change if it names @want (any process when
+ * @want is -1), else -1; @first gets the pid named before.  The pass
+ * right after a change must see it: a shortlist built after every pass
+ * would find it one pass later even without the probes.
  */
 static int shortlist_follow(struct _test_data_sel *self, int min_adj,
 			    pid_t (*change)(struct _test_data_sel *self,
@@ -471,10 +472,24 @@ static int shortlist_follow(struct _test_data_sel *self, int min_adj,
 		n = kill_log_read(log, max);
 		for (i = 0; i < n; i++)
 			if (log[i].ts > done)
-				return log[i].tgid == want ? i : -1;
+				return want < 0 || log[i].tgid == want ? i : -1;
 		usleep(50000);
 	}
 	return -1;
+}
+
+/*
+ * Passes logged after a shortlist_follow() and how many the shortlist
+ * served: all but the first when the probes added what changed to it.
+ */
+static void shortlist_passes(int *passes, long long *hits)
+{
+	struct kill_entry log[64];
+
+	usleep(300000);
+	lmk_param_set("minfree", "1");
+	*passes = kill_log_read(log, 64);
+	*hits = lmk_stat("shortlist_hits");
 }
 
 static pid_t fork_child(struct _test_data_sel *self, void *arg)
@@ -488,15 +503,20 @@ static pid_t grow(struct _test_data_sel *self, void *arg)
 }
 
 struct raise {
-	pid_t pid;
+	pid_t pid[MAX_HOGS];
+	int nr;
 	int adj;
 };
 
 static pid_t raise_adj(struct _test_data_sel *self, void *arg)
 {
 	const struct raise *r = arg;
+	int i;
 
-	return set_oom_score_adj(r->pid, r->adj) ? -1 : r->pid;
+	for (i = 0; i < r->nr; i++)
+		if (set_oom_score_adj(r->pid[i], r->adj))
+			return -1;
+	return r->pid[0];
 }
 
 /* A new process at the same adj and larger: only a fork probe sees it. */
@@ -504,13 +524,16 @@ TEST_F(sel, shortlist_sees_a_process_created_since)
 {
 	struct kill_entry log[64];
 	struct puppet parent;
+	long long hits;
 	pid_t first;
-	int at;
+	int at, passes;
 
 	ASSERT_LT(0, puppet_start(self, &parent, 700, 4, "sl_parent"));
+
 	at = shortlist_follow(self, 700, fork_child, &parent, 0, &first,
 			      log, 64);
-	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+	shortlist_passes(&passes, &hits);
+	EXPECT_EQ(passes - 1, hits);
 	EXPECT_EQ(parent.pid, first);
 	ASSERT_LE(0, at);
 	EXPECT_STREQ("sl_child", log[at].comm);
@@ -520,28 +543,61 @@ TEST_F(sel, shortlist_sees_a_process_created_since)
 
 /*
  * More processes at adj 800 than the shortlist needs, so it stops there;
- * a process at adj 100 below it is then raised to 900: only an
- * oom_score_adj probe sees it.
+ * @r->nr processes at adj 100, below it, are raised to 900 after a pass:
+ * only an oom_score_adj probe sees them.  Returns shortlist_follow()'s
+ * index, with the passes and how many the shortlist served.
  */
-TEST_F(sel, shortlist_sees_an_adj_raised_since)
+static int shortlist_raise(struct _test_data_sel *self, struct raise *r,
+			   struct kill_entry *log, int *passes,
+			   long long *hits)
 {
-	struct kill_entry log[64];
-	struct raise r = { .adj = 900 };
 	pid_t first;
 	int i, at;
 
 	for (i = 0; i < 40; i++)
-		ASSERT_LT(0, start(self, 800, 4, "sl_crowd"));
-	r.pid = start(self, 100, 4, "sl_low");
-	ASSERT_LT(0, r.pid);
-	at = shortlist_follow(self, 100, raise_adj, &r, r.pid, &first, log,
-			      64);
-	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
-	EXPECT_NE(r.pid, first);
+		if (start(self, 800, 4, "sl_crowd") < 0)
+			return -2;
+	for (i = 0; i < r->nr; i++) {
+		r->pid[i] = start(self, 100, 4, "sl_low");
+		if (r->pid[i] < 0)
+			return -2;
+	}
+	at = shortlist_follow(self, 100, raise_adj, r, -1, &first, log, 64);
+	shortlist_passes(passes, hits);
+	return at;
+}
+
+TEST_F(sel, shortlist_sees_an_adj_raised_since)
+{
+	struct raise r = { .nr = 1, .adj = 900 };
+	struct kill_entry log[64];
+	long long hits;
+	int at, passes;
+
+	at = shortlist_raise(self, &r, log, &passes, &hits);
+	/* the probe added it: every pass but the first from the shortlist */
+	EXPECT_EQ(passes - 1, hits);
+	EXPECT_EQ(800, log[0].adj);
+	ASSERT_LE(0, at);
+	EXPECT_EQ(r.pid[0], log[at].tgid);
+	EXPECT_EQ(900, log[at].adj);
+	EXPECT_EQ(0, lmk_stat("kills"));
+}
+
+/* More than the probes add between two passes: the shortlist is rebuilt. */
+TEST_F(sel, shortlist_sees_many_adj_raised_at_once)
+{
+	struct raise r = { .nr = 20, .adj = 900 };
+	struct kill_entry log[64];
+	long long hits;
+	int at, passes;
+
+	at = shortlist_raise(self, &r, log, &passes, &hits);
+	EXPECT_GT(passes - 1, hits);
 	EXPECT_EQ(800, log[0].adj);
 	ASSERT_LE(0, at);
 	EXPECT_EQ(900, log[at].adj);
-	EXPECT_EQ(0, lmk_stat("kills"));
+	EXPECT_STREQ("sl_low", log[at].comm);
 }
 
 /*

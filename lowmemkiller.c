@@ -593,8 +593,8 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
  * the next pass merges in; else, or when that is full, they count the
  * event in lmk_tasks_gen, and a shortlist built under an older count is
  * not used.  Processes created or written to below the floor do not
- * matter to it, and most forks are of those.  Exits need no probe: a process that
- * is gone is simply not found again.  A write to the
+ * matter to it, and most forks are of those.  Exits need no probe: a
+ * process that is gone is simply not found again.  A write to the
  * oom_score_adj of a process whose mm another process shares (CLONE_VM
  * without CLONE_THREAD) sets theirs too, and the tracepoint fires for the
  * written one only; but they share its adj and die with it, so the written

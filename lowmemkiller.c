@@ -602,7 +602,7 @@ static unsigned int lmk_select(const struct lmk_kill_info *tmpl,
  */
 #define LMK_SHORTLIST_MIN	32
 #define LMK_SHORTLIST_MAX	64
-#define LMK_SHORTLIST_PENDING	16
+#define LMK_SHORTLIST_PENDING	64
 /* The poll walks for a shortlist at most this often (jiffies). */
 #define LMK_SHORTLIST_REBUILD	(HZ / 10)
 

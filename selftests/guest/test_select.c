@@ -8,7 +8,7 @@
 
 #include "kselftest_harness.h"
 
-#define MAX_HOGS	64
+#define MAX_HOGS	128
 
 FIXTURE(sel) {
 	pid_t hog[MAX_HOGS];
@@ -587,7 +587,7 @@ TEST_F(sel, shortlist_sees_an_adj_raised_since)
 /* More than the probes add between two passes: the shortlist is rebuilt. */
 TEST_F(sel, shortlist_sees_many_adj_raised_at_once)
 {
-	struct raise r = { .nr = 20, .adj = 900 };
+	struct raise r = { .nr = 70, .adj = 900 };
 	struct kill_entry log[64];
 	long long hits;
 	int at, passes;

@@ -45,6 +45,11 @@ function walkcell(w, ns_total, ns_max, visited) {
 		return w
 	return sprintf("%d, %.0f/%.0f, %.0f", w, ns_total / w / 1000,
 		       ns_max / 1000, visited / w)
+}
+function firstcell(first, n, last) {
+	if (first == "n/a" || n == "" || n <= 1)
+		return first
+	return sprintf("%s-%s (%d)", first, last, n)
 }'
 
 # The comparison tables, on results.csv with -v k=KERNEL -v cmp=MODES
@@ -235,11 +240,13 @@ set are its useful work and **stall** the longest gap between two of them
 10 ms).  **PSI full** is the growth of `full total` in
 /proc/pressure/memory.  **reaction** and **exit** come from the module's kill
 log (`reaction_us`: from the first sight of the crossing to the kill, for
-the first kill after the module was loaded and, average, 90th percentile and maximum, for
-the others; `exit_ms`: from the kill to the victim's memory being
-released).  The first kill runs the walk and kill code for the first time
-since the module was loaded, code an emulated guest must translate first:
-the section "The first kill, module loaded once" measures that.  **walk** is
+the first pass after the module was loaded, as its first and last kill and
+how many it made when more than one, and, average, 90th percentile and
+maximum, for the kills of later passes; `exit_ms`: from the kill to the
+victim's memory being released).  The first pass runs the choice and kill
+code for the first time since the module was loaded, code an emulated
+guest must translate first: the section "The first kill, module loaded
+once" measures that.  **walk** is
 the module's statistics: walks, mean and longest walk time, processes
 visited per walk.  Times are those of an emulated (TCG) guest on a shared
 host: compare modes with one another, not with real hardware.  Each cell is
@@ -250,7 +257,7 @@ EOF
 	for k in $kvers; do
 		echo "## $k"
 		echo
-		echo "| scenario | mode | kills | min | excess | min (table) | excess (table) | viol. | fg lost | kernel OOM kills (invoked) | min avail MiB | 1st kill s (avail MiB) | passes | stall ms | PSI full ms | grow s | reaction µs: first, rest avg/p90/max | exit ms avg/max | walks: n, µs avg/max, tasks/walk |"
+		echo "| scenario | mode | kills | min | excess | min (table) | excess (table) | viol. | fg lost | kernel OOM kills (invoked) | min avail MiB | 1st kill s (avail MiB) | passes | stall ms | PSI full ms | grow s | reaction µs: first pass, rest avg/p90/max | exit ms avg/max | walks: n, µs avg/max, tasks/walk |"
 		echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 		awk -F, -v k="$k" "$fmt_awk"'
 			NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -271,7 +278,9 @@ EOF
 					mib(g("min_avail_kb")), first, g("passes"),
 					g("worst_stall_ms"), g("psi_full_ms"),
 					g("grow_s"), note,
-					g("reaction_us_first"), g("reaction_us_rest_avg"),
+					firstcell(g("reaction_us_first"), g("first_pass_kills"),
+						  g("reaction_us_first_pass_max")),
+					g("reaction_us_rest_avg"),
 					g("reaction_us_rest_p90"), g("reaction_us_rest_max"),
 					g("exit_ms_avg"), g("exit_ms_max"), walk
 			}' "$csv"
@@ -300,7 +309,7 @@ EOF
 		for k in $kvers; do
 			echo "### $k"
 			echo
-			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | kswapd 1st run s (avail MiB) | 1st kill s (avail MiB) | min avail MiB | by poll / OOM notifier / shrinker | PSI full ms | stall ms | reaction µs: first, rest avg/max |"
+			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | kswapd 1st run s (avail MiB) | 1st kill s (avail MiB) | min avail MiB | by poll / OOM notifier / shrinker | PSI full ms | stall ms | reaction µs: first pass, rest avg/max |"
 			echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 			awk -F, -v k="$k" -v cmp="shrinker wsf" \
 				-v modes="shrinker wsf lmk" "$cmp_awk"'
@@ -317,7 +326,9 @@ EOF
 						mib(v["min_avail_kb"]),
 						v["poll_kills"], v["oom_notifier_kills"], shr,
 						v["psi_full_ms"], v["worst_stall_ms"],
-						v["reaction_us_first"], v["reaction_us_rest_avg"],
+						firstcell(v["reaction_us_first"], v["first_pass_kills"],
+							  v["reaction_us_first_pass_max"]),
+						v["reaction_us_rest_avg"],
 						v["reaction_us_rest_max"]
 				}' "$csv"
 			echo
@@ -340,14 +351,16 @@ EOF
 		for k in $kvers; do
 			echo "### $k"
 			echo
-			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | reaction µs: first, rest avg/p50/p90/max | walks: n, µs avg/max, tasks/walk | shortlist builds | passes from the shortlist | PSI full ms |"
+			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | reaction µs: first pass, rest avg/p50/p90/max | walks: n, µs avg/max, tasks/walk | shortlist builds | passes from the shortlist | PSI full ms |"
 			echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 			awk -F, -v k="$k" -v cmp=walk -v modes="walk lmk" "$cmp_awk"'
 				function out(s, m) {
 					printf "| %s | %s | %s | %s | %s | %s | %s, %s/%s/%s/%s | %s | %s | %s | %s |\n",
 						s, m, v["kills"], v["excess_kills_table"],
 						v["violations"], v["oom_kills"],
-						v["reaction_us_first"], v["reaction_us_rest_avg"],
+						firstcell(v["reaction_us_first"], v["first_pass_kills"],
+							  v["reaction_us_first_pass_max"]),
+						v["reaction_us_rest_avg"],
 						v["reaction_us_rest_p50"], v["reaction_us_rest_p90"],
 						v["reaction_us_rest_max"],
 						walkcell(v["scan_walks"], v["scan_ns_total"],
@@ -369,15 +382,18 @@ the module's walk and kill code for the first time.  **run** is the order
 in the boot; **longest walk** is the module's scan_ns_max for that run.
 EOF
 		echo
-		echo "| kernel | run | scenario | kills | excess (table) | viol. | kernel OOM kills | reaction µs: first, rest avg/max | longest walk µs |"
+		echo "| kernel | run | scenario | kills | excess (table) | viol. | kernel OOM kills | reaction µs: first pass, rest avg/max | longest walk µs |"
 		echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 		for k in $kvers; do
 			[ -f "$logs/$k/warm.log" ] || continue
-			grep -h '^BENCH ' "$logs/$k/warm.log" | awk "$kv_awk"'{
+			grep -h '^BENCH ' "$logs/$k/warm.log" | awk "$fmt_awk
+$kv_awk"'{
 				printf "| %s | %d | %s | %s | %s | %s | %s | %s, %s/%s | %.0f |\n",
 					v["kernel"], NR, v["scenario"], v["kills"],
 					v["excess_kills_table"], v["violations"],
-					v["oom_kills"], v["reaction_us_first"],
+					v["oom_kills"],
+					firstcell(v["reaction_us_first"], v["first_pass_kills"],
+						  v["reaction_us_first_pass_max"]),
 					v["reaction_us_rest_avg"], v["reaction_us_rest_max"],
 					v["scan_ns_max"] / 1000
 			}'

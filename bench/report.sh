@@ -28,7 +28,8 @@ csv=$results/results.csv
 md=$results/RESULTS.md
 
 # an awk rule that reads a "<TAG> key=value ..." line into v[]
-kv_awk='{
+kv_awk='
+{
 	split("", v)
 	for (i = 2; i <= NF; i++) {
 		eq = index($i, "=")
@@ -386,8 +387,7 @@ EOF
 		echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 		for k in $kvers; do
 			[ -f "$logs/$k/warm.log" ] || continue
-			grep -h '^BENCH ' "$logs/$k/warm.log" | awk "$fmt_awk
-$kv_awk"'{
+			grep -h '^BENCH ' "$logs/$k/warm.log" | awk "$fmt_awk$kv_awk"'{
 				printf "| %s | %d | %s | %s | %s | %s | %s | %s, %s/%s | %.0f |\n",
 					v["kernel"], NR, v["scenario"], v["kills"],
 					v["excess_kills_table"], v["violations"],

@@ -40,8 +40,11 @@ FIXTURE_TEARDOWN(sel)
 static pid_t start(struct _test_data_sel *self, int adj, long kb,
 		   const char *name)
 {
-	pid_t pid = hog_spawn(adj, kb, name);
+	pid_t pid;
 
+	if (self->nr == MAX_HOGS)
+		return -1;
+	pid = hog_spawn(adj, kb, name);
 	if (pid > 0)
 		self->hog[self->nr++] = pid;
 	return pid;
@@ -584,7 +587,10 @@ TEST_F(sel, shortlist_sees_an_adj_raised_since)
 	EXPECT_EQ(0, lmk_stat("kills"));
 }
 
-/* More than the probes add between two passes: the shortlist is rebuilt. */
+/*
+ * More than the 64 the probes add between two passes: the shortlist is
+ * rebuilt.
+ */
 TEST_F(sel, shortlist_sees_many_adj_raised_at_once)
 {
 	struct raise r = { .nr = 70, .adj = 900 };

@@ -905,27 +905,6 @@ static bool lmk_shortlist_build(void)
 	return true;
 }
 
-/*
- * Build the shortlist outside a pass, never waiting for one: after a pass,
- * while its victims exit (they are left out as dying), and while memory is
- * @near the table with no usable shortlist, at most once per
- * LMK_SHORTLIST_REBUILD however often processes are created.
- */
-static void lmk_shortlist_refresh(bool near)
-{
-	if (!READ_ONCE(lmk_shortlist_stale) && !near)
-		return;
-	if (!READ_ONCE(lmk_probes_on) || !READ_ONCE(lmk_shortlist_on) ||
-	    !mutex_trylock(&lmk_scan_mutex))
-		return;
-	if (lmk_shortlist_stale ||
-	    (!lmk_shortlist_usable() &&
-	     time_after_eq(jiffies,
-			   lmk_shortlist.built_at + LMK_SHORTLIST_REBUILD)))
-		lmk_shortlist_build();
-	mutex_unlock(&lmk_scan_mutex);
-}
-
 /* lmk_select() over the shortlist only. */
 static unsigned int lmk_shortlist_select(const struct lmk_kill_info *tmpl,
 					 unsigned int max)
@@ -1011,6 +990,73 @@ static unsigned int lmk_choose(const struct lmk_kill_info *tmpl,
 	nr = lmk_select(tmpl, max);
 	*kill = lmk_picks_to_kill(nr, deficit);
 	return nr;
+}
+
+/*
+ * The first pass after a quiet spell runs code and reads data that have
+ * not been used for a long time, or ever: cold caches, and under an
+ * emulator, code translated on first use.  That time falls between the
+ * crossing and the kill.  So once per approach, when memory first comes
+ * near the table, the poll ranks the shortlist as a pass at row 0 would,
+ * the row whose adj takes in the most processes, then lets the picks go:
+ * no kill and no log; stats/rehearsals counts it.
+ * Cleared by the poll whenever memory is not near; poll work only.
+ */
+static bool lmk_rehearsed;
+
+/*
+ * Rank the shortlist for @t's row 0, as lmk_kill_pass() would.
+ *
+ * Context: process context, lmk_scan_mutex held.
+ */
+static void lmk_rehearse(const struct lmk_table *t)
+{
+	const struct lmk_kill_info tmpl = {
+		.reason = LMK_REASON_POLL,
+		.dry_run = true,
+		.row = 0,
+		.min_adj = (short)t->adj[0],
+		.minfree = t->minfree[0],
+	};
+	unsigned int nr, kill;
+
+	if (!lmk_table_rows(t) || lmk_victim_pending())
+		return;
+	if (lmk_shortlist_usable())
+		lmk_shortlist_merge();
+	if (!lmk_shortlist_usable())
+		return;
+	if (lmk_choose_shortlisted(&tmpl, 1 + min_t(unsigned int,
+						    READ_ONCE(lmk_deficit_kills),
+						    LMK_BATCH_MAX - 1),
+				   0, &nr, &kill))
+		lmk_picks_put(nr);
+	lmk_stat_inc(LMK_STAT_REHEARSALS);
+	lmk_rehearsed = true;
+}
+
+/*
+ * Build the shortlist outside a pass, never waiting for one: after a pass,
+ * while its victims exit (they are left out as dying), and while memory is
+ * near the table (@near, its snapshot, is not NULL) with no usable
+ * shortlist, at most once per LMK_SHORTLIST_REBUILD however often
+ * processes are created.  Near the table, rehearse once per approach.
+ */
+static void lmk_shortlist_refresh(const struct lmk_table *near)
+{
+	if (!READ_ONCE(lmk_shortlist_stale) && !near)
+		return;
+	if (!READ_ONCE(lmk_probes_on) || !READ_ONCE(lmk_shortlist_on) ||
+	    !mutex_trylock(&lmk_scan_mutex))
+		return;
+	if (lmk_shortlist_stale ||
+	    (near && !lmk_shortlist_usable() &&
+	     time_after_eq(jiffies,
+			   lmk_shortlist.built_at + LMK_SHORTLIST_REBUILD)))
+		lmk_shortlist_build();
+	if (near && !lmk_rehearsed)
+		lmk_rehearse(near);
+	mutex_unlock(&lmk_scan_mutex);
 }
 
 /*
@@ -1371,7 +1417,7 @@ static void lmk_watch_fn(struct work_struct *work)
 	unsigned int spins = 0;
 
 	/* The next pass's candidates, found while this pass's victims exit. */
-	lmk_shortlist_refresh(false);
+	lmk_shortlist_refresh(NULL);
 
 	/*
 	 * A jiffy is up to 10 ms: look every 1-2 ms for the first
@@ -1385,7 +1431,7 @@ static void lmk_watch_fn(struct work_struct *work)
 			return;
 		}
 		usleep_range(USEC_PER_MSEC, 2 * USEC_PER_MSEC);
-		lmk_shortlist_refresh(false);
+		lmk_shortlist_refresh(NULL);
 	}
 	lmk_notify_pending();
 	/* The memory is back: check the table now, not at the next tick. */
@@ -1476,9 +1522,11 @@ static void lmk_poll_fn(struct work_struct *work)
 	/* A row needs both below it: either one well above keeps us idle. */
 	top = table.minfree[lmk_table_rows(&table) - 1];
 	near = mem.other_free <= 2 * top && mem.other_file <= 2 * top;
-	if (!near)
+	if (!near) {
 		ms *= 10;
-	lmk_shortlist_refresh(near && row < 0);
+		lmk_rehearsed = false;
+	}
+	lmk_shortlist_refresh(near && row < 0 ? &table : NULL);
 	queue_delayed_work(lmk_wq, &lmk_poll_work, msecs_to_jiffies(ms));
 }
 

@@ -450,6 +450,7 @@ static const char * const lmk_stat_names[] = {
 	[LMK_STAT_THRASHING_KILLS]	= "thrashing_kills",
 	[LMK_STAT_SHORTLIST_BUILDS]	= "shortlist_builds",
 	[LMK_STAT_SHORTLIST_HITS]	= "shortlist_hits",
+	[LMK_STAT_REHEARSALS]		= "rehearsals",
 };
 
 static_assert(ARRAY_SIZE(lmk_stat_names) == NR_LMK_STATS);

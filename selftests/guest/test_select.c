@@ -659,4 +659,71 @@ TEST_F(sel, shortlist_ranks_by_the_current_size)
 	EXPECT_GT(log[at].rss_kb, 4096 + 8192);
 }
 
+/*
+ * A one-row table at @kb: set adj first, so that the rows always match.
+ * The poll kicked by the write sees the new table at once.
+ */
+static int one_row(long kb)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%ld", kb / 4 > 0 ? kb / 4 : 1);
+	if (lmk_param_set("adj", "900"))
+		return -1;
+	return lmk_param_set("minfree", buf);
+}
+
+/*
+ * Memory comes near the table (free and file pages within twice its top
+ * row) without crossing it: the poll ranks the shortlist once, as a pass
+ * would, and kills nobody.  Once per approach: again only after memory
+ * has been far from the table.
+ */
+TEST_F(sel, rehearsal_near_the_table_kills_nobody)
+{
+	struct kill_entry log[8];
+	long hi, file_kb;
+	pid_t a, b;
+
+	a = start(self, 900, 1024, "rh_a");
+	b = start(self, 800, 2048, "rh_b");
+	ASSERT_LT(0, a);
+	ASSERT_LT(0, b);
+
+	/* Far: a row of one page.  The poll runs every 50 ms there. */
+	ASSERT_EQ(0, one_row(4));
+	usleep(200000);
+	ASSERT_EQ(0, lmk_write_file(LMK_STATS "reset", "1"));
+
+	/*
+	 * A row at 3/4 of the larger of free and file memory: that one stays
+	 * above it, so nothing is crossed, and both are within twice it.
+	 */
+	file_kb = meminfo_kb("Cached") + meminfo_kb("Buffers");
+	hi = meminfo_kb("MemFree");
+	if (file_kb > hi)
+		hi = file_kb;
+	TH_LOG("free %ld kB, file %ld kB: row at %ld kB",
+	       meminfo_kb("MemFree"), file_kb, hi * 3 / 4);
+	ASSERT_EQ(0, one_row(hi * 3 / 4));
+	usleep(500000);
+	EXPECT_EQ(1, lmk_stat("rehearsals"));
+	/* still near: no second one */
+	usleep(300000);
+	EXPECT_EQ(1, lmk_stat("rehearsals"));
+
+	/* Away and back: one more. */
+	ASSERT_EQ(0, one_row(4));
+	usleep(200000);
+	ASSERT_EQ(0, one_row(hi * 3 / 4));
+	usleep(500000);
+	EXPECT_EQ(2, lmk_stat("rehearsals"));
+
+	EXPECT_EQ(0, lmk_stat("kills"));
+	EXPECT_EQ(0, lmk_stat("dry_run_selections"));
+	EXPECT_EQ(0, kill_log_read(log, 8));
+	EXPECT_TRUE(alive(a));
+	EXPECT_TRUE(alive(b));
+}
+
 TEST_HARNESS_MAIN

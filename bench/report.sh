@@ -244,10 +244,11 @@ log (`reaction_us`: from the first sight of the crossing to the kill, for
 the first pass after the module was loaded, as its first and last kill and
 how many it made when more than one, and, average, 90th percentile and
 maximum, for the kills of later passes; `exit_ms`: from the kill to the
-victim's memory being released).  The first pass runs the choice and kill
+victim's memory being released).  The first pass runs the pass and kill
 code for the first time since the module was loaded, code an emulated
-guest must translate first: the section "The first kill, module loaded
-once" measures that.  **walk** is
+guest must translate first (the choice itself ran ahead, in the poll's
+rehearsal as memory came near the table): the section "The first kill,
+module loaded once" measures that.  **walk** is
 the module's statistics: walks, mean and longest walk time, processes
 visited per walk.  Times are those of an emulated (TCG) guest on a shared
 host: compare modes with one another, not with real hardware.  Each cell is

@@ -48,6 +48,8 @@ struct storm_hog {
  * @grower_dead: the grower died
  * @settle_s:    time to wait for kills after the grower is done
  * @nr_dead:     hogs that died
+ * @nr_logged:   kill log entries at the end of the storm, the ones @dead
+ *               follows; a kill logged later is not part of the outcome
  * @oom_kmsg:    kernel OOM reports seen in /dev/kmsg during the storm
  * @seconds:     wall time of the storm
  */
@@ -63,6 +65,7 @@ struct storm {
 	bool grower_dead;
 	double settle_s;
 	int nr_dead;
+	int nr_logged;
 	int oom_kmsg;
 	double seconds;
 };
@@ -124,19 +127,30 @@ static inline pid_t storm_grower(int adj, long kb, int *done_fd)
 	return fork_piped(grower_body, &h, done_fd);
 }
 
-/* Replace reaping order by the kill log's order for the hogs it names. */
+/*
+ * Replace reaping order by the kill log's order for the hogs it names.  A
+ * hog the log names was sent SIGKILL: if it is not reaped yet (killed at
+ * the very end), wait for it, so that the deaths and the log agree.
+ */
 static inline void storm_order_from_log(struct storm *s)
 {
 	struct kill_entry log[64];
-	int n, i, j, order = 0;
+	int n, i, j, status, order = 0;
 
 	n = kill_log_read(log, 64);
+	s->nr_logged = n;
 	for (i = 0; i < n; i++) {
 		if (log[i].dry_run)
 			continue;
-		for (j = 0; j < s->nr_hogs; j++)
-			if (s->hog[j].pid == log[i].tgid && s->hog[j].dead)
+		for (j = 0; j < s->nr_hogs; j++) {
+			if (s->hog[j].pid != log[i].tgid)
+				continue;
+			if (!s->hog[j].dead &&
+			    waitpid(s->hog[j].pid, &status, 0) == s->hog[j].pid)
+				storm_note_death(s, s->hog[j].pid, status);
+			if (s->hog[j].dead)
 				s->hog[j].dead = ++order;
+		}
 	}
 }
 

@@ -440,6 +440,43 @@ EOF
 			v["calls"], v["median_ns"], v["avg_ns"], v["max_ns"]
 	}'
 	echo
+	if grep -q '^run: host: ' "$logs"/*/*.run 2>/dev/null; then
+		echo "## The host"
+		echo
+		cat <<'EOF'
+The guest's two vCPUs are threads of the host, which has two cores and
+runs QEMU's other threads too.  run.sh -S samples every 0.5 s how long
+each vCPU thread has waited on the host's run queue (schedstat): time the
+guest cannot see, as a gap in whatever the vCPU was doing.  Per lmk boot,
+both vCPUs summed: **ran** and **waited**, and the most one vCPU waited
+within one 0.5 s sample (one stall or several).
+EOF
+		echo
+		echo "| kernel | boot | vCPUs ran s | waited ms (% of ran) | most waited in one sample ms |"
+		echo "| --- | --- | ---: | ---: | ---: |"
+		while read -r k name _; do
+			case $name in
+			*-lmk) ;;
+			*) continue ;;
+			esac
+			grep -h '^run: host: ' "$logs/$k/$name.run" 2>/dev/null |
+				awk -v k="$k" -v b="$name" '{
+				for (i = 1; i <= NF; i++) {
+					if ($i == "ran") ran += $(i + 1)
+					if ($i == "waited") wait += $(i + 1)
+					if ($i == "most" && $(i + 1) > mx) mx = $(i + 1)
+				}
+				n++
+			}
+			END {
+				if (n)
+					printf "| %s | %s | %.1f | %.0f (%.0f %%) | %.1f |\n",
+					       k, b, ran / 1000, wait,
+					       ran ? 100 * wait / ran : 0, mx
+			}'
+		done <"$logs/boots.txt"
+		echo
+	fi
 	echo "## Plots"
 	echo
 	echo "One per kernel and scenario, a panel per mode: MemFree, file pages (Active + Inactive file) and MemAvailable in MiB against seconds from the run's start; dashed lines are the minfree rows; red points are kills at the MemAvailable of their time, labelled with the victim's adj."

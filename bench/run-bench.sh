@@ -105,7 +105,7 @@ boot()
 	local dir=$out/qemu/$kver/$name
 
 	t=$(date +%s)
-	"$repo/selftests/qemu/run.sh" -q -M demo -m "$m" -t 240 -p 200 \
+	"$repo/selftests/qemu/run.sh" -q -S -M demo -m "$m" -t 240 -p 200 \
 		-d "$disk" -a "$args" -o "$dir" "$kver" \
 		"$out/mod/$kver/lowmemkiller.ko" "$payload" \
 		>"$logs/$kver/$name.run" 2>&1 || rc=$?

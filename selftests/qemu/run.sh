@@ -19,6 +19,8 @@
 #   -L DIR      take helper modules from DIR/lib/modules/<kver> instead of
 #               /lib/modules/<kver> (a modules_install INSTALL_MOD_PATH)
 #   -q          quiet: do not stream the guest's results
+#   -S          sample, every 0.5 s, how long the host kept each vCPU
+#               thread waiting for a CPU (DIR/hostsched.txt), and report it
 #
 # Environment: ACCEL=kvm to use KVM instead of TCG, MEM as -m.
 
@@ -58,8 +60,9 @@ extra_append=
 quiet=
 kernel=
 modroot=
+sample=
 
-while getopts "o:m:T:M:t:p:d:a:k:L:qh" opt; do
+while getopts "o:m:T:M:t:p:d:a:k:L:qSh" opt; do
 	case $opt in
 	o) workdir=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -72,6 +75,7 @@ while getopts "o:m:T:M:t:p:d:a:k:L:qh" opt; do
 	k) kernel=$OPTARG ;;
 	L) modroot=$OPTARG ;;
 	q) quiet=1 ;;
+	S) sample=1 ;;
 	*) usage ;;
 	esac
 done
@@ -127,6 +131,7 @@ initrd=$workdir/initramfs.cpio.gz
 console=$workdir/console.log
 ktap=$workdir/ktap.log
 qemu_log=$workdir/qemu.log
+hostsched=$workdir/hostsched.txt
 
 LMK_MODROOT=$modroot "$here/mkinitramfs.sh" "$initrd" "$kver" "$ko" "$payload"
 echo "$accel_msg"
@@ -135,6 +140,7 @@ append="console=ttyS0 panic=-1 lmk.mode=$mode lmk.tests=$tests lmk.timeout=$test
 [ -z "$extra_append" ] || append="$append $extra_append"
 
 qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m "$mem"
+	-name "lmk,debug-threads=on"
 	-nodefaults -display none -monitor none -no-reboot
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-chardev "file,id=console,path=$console,append=on" -serial chardev:console
@@ -143,14 +149,60 @@ qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m "$mem"
 
 qpid=
 tpid=
+spid=
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup()
 {
 	[ -z "$tpid" ] || kill "$tpid" 2>/dev/null || true
+	[ -z "$spid" ] || kill "$spid" 2>/dev/null || true
 	[ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# host_sample <timeout-pid>: every 0.5 s until QEMU exits, one line per
+# thread: time, tid, name, ns run and ns waited for a CPU (schedstat).
+# Builtins only in the loop, so that sampling adds no processes to the
+# host's run queue.
+host_sample()
+{
+	local qp="" d run wait comm fd
+
+	for _ in $(seq 100); do
+		qp=$(pgrep -P "$1" | head -n 1) && [ -n "$qp" ] && break
+		sleep 0.02
+	done
+	[ -n "$qp" ] || return 0
+	exec {fd}<> <(:)
+	while [ -d "/proc/$qp" ]; do
+		for d in "/proc/$qp"/task/*; do
+			if read -r run wait _ <"$d/schedstat" 2>/dev/null &&
+				read -r comm <"$d/comm" 2>/dev/null; then
+				echo "$EPOCHREALTIME ${d##*/} ${comm// /_} $run $wait"
+			fi
+		done
+		read -r -t 0.5 -u "$fd" || true
+	done >"$hostsched"
+}
+
+# host_report: per vCPU thread, what it ran and waited, and its longest
+# wait within one sample
+host_report()
+{
+	awk '$3 ~ /^CPU_/ {
+		k = $3
+		if (!(k in r0)) { r0[k] = $4; w0[k] = $5 }
+		else if ($5 - w[k] > mx[k]) mx[k] = $5 - w[k]
+		r[k] = $4; w[k] = $5
+	}
+	END {
+		for (k in r0) {
+			name = k; gsub("_", " ", name)
+			printf "run: host: %s ran %.0f ms, waited %.1f ms for a host CPU, at most %.2f ms in one 0.5 s sample\n",
+			       name, (r[k] - r0[k]) / 1e6, (w[k] - w0[k]) / 1e6, mx[k] / 1e6
+		}
+	}' "$hostsched" | sort
+}
 
 # boot_once: one QEMU run; sets $rc
 boot_once()
@@ -160,6 +212,10 @@ boot_once()
 	echo "run: booting $kver (mode $mode, ${mem}M, timeout ${host_timeout}s), logs in $workdir"
 	timeout -k 10 "$host_timeout" "${qemu[@]}" </dev/null >"$qemu_log" 2>&1 &
 	qpid=$!
+	if [ -n "$sample" ]; then
+		host_sample "$qpid" &
+		spid=$!
+	fi
 	if [ -z "$quiet" ]; then
 		tail -n +1 -s 0.2 -f --pid="$qpid" "$ktap" | tr -d '\r' &
 		tpid=$!
@@ -167,6 +223,11 @@ boot_once()
 	rc=0
 	wait "$qpid" || rc=$?
 	qpid=
+	if [ -n "$spid" ]; then
+		wait "$spid" || true
+		spid=
+		host_report
+	fi
 	if [ -n "$tpid" ]; then
 		wait "$tpid" || true
 		tpid=

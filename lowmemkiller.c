@@ -928,6 +928,13 @@ static unsigned int lmk_shortlist_select(const struct lmk_kill_info *tmpl,
 	return nr;
 }
 
+/* The most victims a pass may rank: the best, and deficit_kills more. */
+static unsigned int lmk_batch_max(void)
+{
+	return 1 + min_t(unsigned int, READ_ONCE(lmk_deficit_kills),
+			 LMK_BATCH_MAX - 1);
+}
+
 /* How many of the @nr picks a pass with @deficit kills (lmk_batch_count()). */
 static unsigned int lmk_picks_to_kill(unsigned int nr, unsigned long deficit)
 {
@@ -1026,10 +1033,7 @@ static void lmk_rehearse(const struct lmk_table *t)
 		lmk_shortlist_merge();
 	if (!lmk_shortlist_usable())
 		return;
-	if (lmk_choose_shortlisted(&tmpl, 1 + min_t(unsigned int,
-						    READ_ONCE(lmk_deficit_kills),
-						    LMK_BATCH_MAX - 1),
-				   0, &nr, &kill))
+	if (lmk_choose_shortlisted(&tmpl, lmk_batch_max(), 0, &nr, &kill))
 		lmk_picks_put(nr);
 	lmk_stat_inc(LMK_STAT_REHEARSALS);
 	lmk_rehearsed = true;
@@ -1225,8 +1229,7 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	 * a new measurement.
 	 */
 	if (!dry_run && reason != LMK_REASON_THRASHING)
-		max += min_t(unsigned int, READ_ONCE(lmk_deficit_kills),
-			     LMK_BATCH_MAX - 1);
+		max = lmk_batch_max();
 	nr = lmk_choose(&tmpl, max,
 			lmk_row_deficit(table, row, mem->other_free), &kill);
 	if (!nr) {

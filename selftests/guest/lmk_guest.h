@@ -435,12 +435,10 @@ static inline long ram_pages(void)
 }
 
 /*
- * Make row 0 crossed right now: a single-row table whose minfree is all of
- * RAM, so other_free and other_file are always below it.  Kills then
- * depend only on @adj and on who is running, which makes ranking tests
- * deterministic without real memory pressure.
+ * A single-row table: @adj at @pages.  adj is written first, so that the
+ * two parameters always have the same number of rows.
  */
-static inline int lmk_force_row(int adj)
+static inline int lmk_one_row(int adj, long pages)
 {
 	char buf[32];
 	int err;
@@ -449,8 +447,19 @@ static inline int lmk_force_row(int adj)
 	err = lmk_param_set("adj", buf);
 	if (err)
 		return err;
-	snprintf(buf, sizeof(buf), "%ld", ram_pages());
+	snprintf(buf, sizeof(buf), "%ld", pages);
 	return lmk_param_set("minfree", buf);
+}
+
+/*
+ * Make row 0 crossed right now: a single-row table whose minfree is all of
+ * RAM, so other_free and other_file are always below it.  Kills then
+ * depend only on @adj and on who is running, which makes ranking tests
+ * deterministic without real memory pressure.
+ */
+static inline int lmk_force_row(int adj)
+{
+	return lmk_one_row(adj, ram_pages());
 }
 
 /* Wait up to @ms for the kill log to hold at least @n entries. */

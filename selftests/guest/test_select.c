@@ -660,20 +660,6 @@ TEST_F(sel, shortlist_ranks_by_the_current_size)
 }
 
 /*
- * A one-row table at @kb: set adj first, so that the rows always match.
- * The poll kicked by the write sees the new table at once.
- */
-static int one_row(long kb)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%ld", kb / 4 > 0 ? kb / 4 : 1);
-	if (lmk_param_set("adj", "900"))
-		return -1;
-	return lmk_param_set("minfree", buf);
-}
-
-/*
  * Memory comes near the table (free and file pages within twice its top
  * row) without crossing it: the poll ranks the shortlist once, as a pass
  * would, and kills nobody.  Once per approach: again only after memory
@@ -682,7 +668,7 @@ static int one_row(long kb)
 TEST_F(sel, rehearsal_near_the_table_kills_nobody)
 {
 	struct kill_entry log[8];
-	long hi, file_kb;
+	long hi, file_kb, near_kb;
 	pid_t a, b;
 
 	a = start(self, 900, 1024, "rh_a");
@@ -691,7 +677,7 @@ TEST_F(sel, rehearsal_near_the_table_kills_nobody)
 	ASSERT_LT(0, b);
 
 	/* Far: a row of one page.  The poll runs every 50 ms there. */
-	ASSERT_EQ(0, one_row(4));
+	ASSERT_EQ(0, lmk_one_row(900, 1));
 	usleep(200000);
 	ASSERT_EQ(0, lmk_write_file(LMK_STATS "reset", "1"));
 
@@ -703,9 +689,10 @@ TEST_F(sel, rehearsal_near_the_table_kills_nobody)
 	hi = meminfo_kb("MemFree");
 	if (file_kb > hi)
 		hi = file_kb;
+	near_kb = hi * 3 / 4;
 	TH_LOG("free %ld kB, file %ld kB: row at %ld kB",
-	       meminfo_kb("MemFree"), file_kb, hi * 3 / 4);
-	ASSERT_EQ(0, one_row(hi * 3 / 4));
+	       meminfo_kb("MemFree"), file_kb, near_kb);
+	ASSERT_EQ(0, lmk_one_row(900, near_kb / 4));
 	usleep(500000);
 	EXPECT_EQ(1, lmk_stat("rehearsals"));
 	/* still near: no second one */
@@ -713,9 +700,9 @@ TEST_F(sel, rehearsal_near_the_table_kills_nobody)
 	EXPECT_EQ(1, lmk_stat("rehearsals"));
 
 	/* Away and back: one more. */
-	ASSERT_EQ(0, one_row(4));
+	ASSERT_EQ(0, lmk_one_row(900, 1));
 	usleep(200000);
-	ASSERT_EQ(0, one_row(hi * 3 / 4));
+	ASSERT_EQ(0, lmk_one_row(900, near_kb / 4));
 	usleep(500000);
 	EXPECT_EQ(2, lmk_stat("rehearsals"));
 

@@ -226,7 +226,7 @@ boot_once()
 	if [ -n "$spid" ]; then
 		wait "$spid" || true
 		spid=
-		host_report
+		[ ! -s "$hostsched" ] || host_report
 	fi
 	if [ -n "$tpid" ]; then
 		wait "$tpid" || true

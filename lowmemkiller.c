@@ -349,7 +349,6 @@ static unsigned long lmk_task_size(struct task_struct *p, struct mm_struct *mm,
  * lmk_task_mm() - read a process's memory through a thread that has it
  * @p:    the process (any thread of it)
  * @c:    filled in when a thread with an mm is found
- * @grab: also take an mm_count reference on @c->mm
  *
  * The kernel's find_lock_task_mm() is not exported.  A process whose leader
  * has exited keeps its memory in its other threads, so every thread is
@@ -358,7 +357,7 @@ static unsigned long lmk_task_size(struct task_struct *p, struct mm_struct *mm,
  * Context: rcu_read_lock() held.
  * Return: true if a thread with an mm was found.
  */
-static bool lmk_task_mm(struct task_struct *p, struct lmk_cand *c, bool grab)
+static bool lmk_task_mm(struct task_struct *p, struct lmk_cand *c)
 {
 	struct task_struct *t;
 
@@ -379,14 +378,37 @@ static bool lmk_task_mm(struct task_struct *p, struct lmk_cand *c, bool grab)
 			c->dying = fatal_signal_pending(t) ||
 				   test_bit(MMF_OOM_SKIP, &mm->flags);
 			c->mm = mm;
-			if (grab)
-				mmgrab(mm);
 		}
 		task_unlock(t);
 		if (mm)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * An mm_count reference on @p's memory, for a victim's death wait, taken
+ * through any thread that still has an mm as in lmk_task_mm(), with
+ * nothing else read: it sits between a pass's choice and its signal.
+ * NULL when every thread has already let its memory go.
+ */
+static struct mm_struct *lmk_task_mm_grab(struct task_struct *p)
+{
+	struct mm_struct *mm = NULL;
+	struct task_struct *t;
+
+	rcu_read_lock();
+	for_each_thread(p, t) {
+		task_lock(t);
+		mm = t->mm;
+		if (mm)
+			mmgrab(mm);
+		task_unlock(t);
+		if (mm)
+			break;
+	}
+	rcu_read_unlock();
+	return mm;
 }
 
 /* Never touched: kernel threads, init, and processes marked unkillable. */
@@ -442,7 +464,7 @@ static bool lmk_task_killable(struct task_struct *p, struct lmk_cand *c)
 	if (lmk_task_protected(p) ||
 	    (READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT))
 		return false;
-	return lmk_task_mm(p, c, false) && !c->dying;
+	return lmk_task_mm(p, c) && !c->dying;
 }
 
 /*
@@ -965,6 +987,7 @@ static bool lmk_choose_shortlisted(const struct lmk_kill_info *tmpl,
  * @max:     how many to rank, 1..LMK_BATCH_MAX
  * @deficit: pages the row is short of (lmk_row_deficit())
  * @kill:    set to how many of the picks to kill (lmk_batch_count())
+ * @hit:     set when the shortlist built ahead settled the pass
  *
  * From the shortlist when its picks settle the pass: it gave all @max, or
  * it holds every process the row allows, or the picks it gave already
@@ -979,15 +1002,16 @@ static bool lmk_choose_shortlisted(const struct lmk_kill_info *tmpl,
  */
 static unsigned int lmk_choose(const struct lmk_kill_info *tmpl,
 			       unsigned int max, unsigned long deficit,
-			       unsigned int *kill)
+			       unsigned int *kill, bool *hit)
 {
 	unsigned int nr;
 
+	*hit = false;
 	if (lmk_shortlist_usable())
 		lmk_shortlist_merge();
 	if (lmk_shortlist_usable()) {
 		if (lmk_choose_shortlisted(tmpl, max, deficit, &nr, kill)) {
-			lmk_stat_inc(LMK_STAT_SHORTLIST_HITS);
+			*hit = true;
 			return nr;
 		}
 	} else if (lmk_shortlist_build() &&
@@ -1000,53 +1024,12 @@ static unsigned int lmk_choose(const struct lmk_kill_info *tmpl,
 }
 
 /*
- * The first pass after a quiet spell runs code and reads data that have
- * not been used for a long time, or ever: cold caches, and under an
- * emulator, code translated on first use.  That time falls between the
- * crossing and the kill.  So once per approach, when memory first comes
- * near the table, the poll ranks the shortlist as a pass at row 0 would,
- * the row whose adj takes in the most processes, then lets the picks go:
- * no kill and no log; stats/rehearsals counts it.
- * Cleared by the poll whenever memory is not near; poll work only.
- */
-static bool lmk_rehearsed;
-
-/*
- * Rank the shortlist for @t's row 0, as lmk_kill_pass() would.
- *
- * Context: process context, lmk_scan_mutex held.
- */
-static void lmk_rehearse(const struct lmk_table *t)
-{
-	const struct lmk_kill_info tmpl = {
-		.reason = LMK_REASON_POLL,
-		.dry_run = true,
-		.row = 0,
-		.min_adj = (short)t->adj[0],
-		.minfree = t->minfree[0],
-	};
-	unsigned int nr, kill;
-
-	if (!lmk_table_rows(t) || lmk_victim_pending())
-		return;
-	if (lmk_shortlist_usable())
-		lmk_shortlist_merge();
-	if (!lmk_shortlist_usable())
-		return;
-	if (lmk_choose_shortlisted(&tmpl, lmk_batch_max(), 0, &nr, &kill))
-		lmk_picks_put(nr);
-	lmk_stat_inc(LMK_STAT_REHEARSALS);
-	lmk_rehearsed = true;
-}
-
-/*
  * Build the shortlist outside a pass, never waiting for one: after a pass,
  * while its victims exit (they are left out as dying), and while memory is
- * near the table (@near, its snapshot, is not NULL) with no usable
- * shortlist, at most once per LMK_SHORTLIST_REBUILD however often
- * processes are created.  Near the table, rehearse once per approach.
+ * near the table (@near) with no usable shortlist, at most once per
+ * LMK_SHORTLIST_REBUILD however often processes are created.
  */
-static void lmk_shortlist_refresh(const struct lmk_table *near)
+static void lmk_shortlist_refresh(bool near)
 {
 	if (!READ_ONCE(lmk_shortlist_stale) && !near)
 		return;
@@ -1058,8 +1041,6 @@ static void lmk_shortlist_refresh(const struct lmk_table *near)
 	     time_after_eq(jiffies,
 			   lmk_shortlist.built_at + LMK_SHORTLIST_REBUILD)))
 		lmk_shortlist_build();
-	if (near && !lmk_rehearsed)
-		lmk_rehearse(near);
 	mutex_unlock(&lmk_scan_mutex);
 }
 
@@ -1114,19 +1095,19 @@ static DEFINE_RATELIMIT_STATE(lmk_print_rs, 5 * HZ, 10);
 /*
  * Send SIGKILL to a pick and to the processes sharing its memory, keeping
  * an mm_count reference in @pick->mm for the death wait.  A dry run sends
- * nothing.
+ * nothing; a rehearsal takes the reference and lets it go.
  */
-static void lmk_kill_signal(struct lmk_pick *pick)
+static void lmk_kill_signal(struct lmk_pick *pick, bool rehearsal)
 {
-	struct lmk_cand c;
-
 	pick->mm = NULL;
 	if (!pick->info.dry_run) {
-		rcu_read_lock();
-		if (lmk_task_mm(pick->task, &c, true))
-			pick->mm = c.mm;
-		rcu_read_unlock();
-
+		pick->mm = lmk_task_mm_grab(pick->task);
+		if (rehearsal) {
+			if (pick->mm)
+				mmdrop(pick->mm);
+			pick->mm = NULL;
+			return;
+		}
 		send_sig_info(SIGKILL, SEND_SIG_PRIV, pick->task);
 		if (pick->mm)
 			lmk_kill_mm_sharers(pick->task, pick->mm);
@@ -1204,12 +1185,12 @@ static void lmk_count_kill(const struct lmk_kill_info *info)
  * ones while what they give back falls short of the row's deficit and
  * deficit_kills allows (lmk_batch_count()).  Returns what the victims are
  * expected to give back, in pages (at least 1), or 0 when nobody could be
- * chosen.
+ * chosen.  A @rehearsal stops short of the signal and leaves no trace.
  */
 static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 				   const struct lmk_mem *mem,
 				   enum lmk_reason reason, bool dry_run,
-				   u64 cross_ns)
+				   u64 cross_ns, bool rehearsal)
 {
 	const struct lmk_kill_info tmpl = {
 		.reason = reason,
@@ -1223,6 +1204,7 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	};
 	unsigned int nr, kill, i, max = 1;
 	unsigned long freed = 0;
+	bool hit;
 
 	/*
 	 * Thrashing says nothing of how much is missing: one victim, then
@@ -1231,7 +1213,10 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	if (!dry_run && reason != LMK_REASON_THRASHING)
 		max = lmk_batch_max();
 	nr = lmk_choose(&tmpl, max,
-			lmk_row_deficit(table, row, mem->other_free), &kill);
+			lmk_row_deficit(table, row, mem->other_free), &kill,
+			&hit);
+	if (!nr && rehearsal)
+		return 0;
 	if (!nr) {
 		atomic64_set(&lmk_cross, 0);
 		lmk_empty_row = row;
@@ -1244,11 +1229,17 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 					    tmpl.min_adj);
 		return 0;
 	}
-	lmk_empty_row = -1;
 
 	/* Every victim of the pass gets its signal before any bookkeeping. */
 	for (i = 0; i < kill; i++)
-		lmk_kill_signal(&lmk_picks[i]);
+		lmk_kill_signal(&lmk_picks[i], rehearsal);
+	if (rehearsal) {
+		lmk_picks_put(nr);
+		return 1;
+	}
+	lmk_empty_row = -1;
+	if (hit)
+		lmk_stat_inc(LMK_STAT_SHORTLIST_HITS);
 	for (i = 0; i < kill; i++) {
 		lmk_kill_report(&lmk_picks[i]);
 		lmk_count_kill(&lmk_picks[i].info);
@@ -1283,9 +1274,24 @@ static int lmk_pass_row(const struct lmk_table *t, int crossed,
 	return -1;
 }
 
+/*
+ * The first pass after a quiet spell runs code and reads data that have
+ * not been used for a long time, or ever: cold caches, and under an
+ * emulator, code translated on first use.  That time falls between the
+ * crossing and the kill.  So once per approach, when memory first comes
+ * near the table, the poll rehearses: the same pass, at row 0, the row
+ * whose adj takes in the most processes, up to taking the victims'
+ * memory references, then it lets them go: no signal, no log, no
+ * statistics but stats/rehearsals.
+ * Cleared by the poll whenever memory is not near; poll work only.
+ */
+static bool lmk_rehearsed;
+
 /**
- * lmk_try_kill() - kill if the memory state calls for it
- * @reason: what is asking
+ * lmk_pass() - kill if the memory state calls for it, or rehearse
+ * @reason:    what is asking
+ * @rehearsal: with no row crossed, run a pass at row 0 that stops short
+ *             of the signal (lmk_rehearsed); poll work only
  *
  * Kills the best victim at the crossed row's adj, and with deficit_kills
  * the next ones while one victim cannot lift free memory back above the
@@ -1295,8 +1301,9 @@ static int lmk_pass_row(const struct lmk_table *t, int crossed,
  * shrinker only trylocks it so reclaimers never queue up behind a scan.
  * Return: the victims' size in pages, or 0 when nothing was killed.  For
  * the OOM notifier, a victim still dying counts as one page on its way.
+ * A rehearsal returns 0.
  */
-static unsigned long lmk_try_kill(enum lmk_reason reason)
+static unsigned long lmk_pass(enum lmk_reason reason, bool rehearsal)
 {
 	unsigned long freed = 0;
 	struct lmk_table table;
@@ -1315,6 +1322,16 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	row = lmk_pass_row(&table, lmk_find_row(&table, mem.other_free,
 						mem.other_file), &reason);
 	lmk_note_crossing(row);
+	if (rehearsal) {
+		/* A crossed row gets a real pass, at the next poll. */
+		if (row >= 0 || !lmk_table_rows(&table) ||
+		    lmk_victim_pending())
+			goto out;
+		/* As if memory were gone: the batch is the largest. */
+		row = 0;
+		mem.other_free = 0;
+		mem.other_file = 0;
+	}
 	if (row < 0)
 		goto out;
 
@@ -1336,11 +1353,19 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 	    row == lmk_empty_row && time_before(jiffies, lmk_empty_until))
 		goto out;
 
-	lmk_note_crossing(row);
+	if (rehearsal) {
+		lmk_rehearsed = true;
+		lmk_stat_inc(LMK_STAT_REHEARSALS);
+	} else {
+		lmk_note_crossing(row);
+	}
 	cross_ns = lmk_crossed_since(row);
-	freed = lmk_kill_pass(&table, row, &mem, reason, dry_run, cross_ns);
-	if (!freed)
+	freed = lmk_kill_pass(&table, row, &mem, reason, dry_run, cross_ns,
+			      rehearsal);
+	if (!freed || rehearsal) {
+		freed = 0;
 		goto out;
+	}
 	if (dry_run) {
 		lmk_dry_run_next = jiffies +
 			msecs_to_jiffies(READ_ONCE(lmk_death_timeout_ms));
@@ -1351,6 +1376,12 @@ static unsigned long lmk_try_kill(enum lmk_reason reason)
 out:
 	mutex_unlock(&lmk_scan_mutex);
 	return freed;
+}
+
+/* A pass for @reason that kills (lmk_pass()). */
+static unsigned long lmk_try_kill(enum lmk_reason reason)
+{
+	return lmk_pass(reason, false);
 }
 
 /*
@@ -1420,7 +1451,7 @@ static void lmk_watch_fn(struct work_struct *work)
 	unsigned int spins = 0;
 
 	/* The next pass's candidates, found while this pass's victims exit. */
-	lmk_shortlist_refresh(NULL);
+	lmk_shortlist_refresh(false);
 
 	/*
 	 * A jiffy is up to 10 ms: look every 1-2 ms for the first
@@ -1434,7 +1465,7 @@ static void lmk_watch_fn(struct work_struct *work)
 			return;
 		}
 		usleep_range(USEC_PER_MSEC, 2 * USEC_PER_MSEC);
-		lmk_shortlist_refresh(NULL);
+		lmk_shortlist_refresh(false);
 	}
 	lmk_notify_pending();
 	/* The memory is back: check the table now, not at the next tick. */
@@ -1505,7 +1536,7 @@ static void lmk_poll_fn(struct work_struct *work)
 	struct lmk_table table;
 	struct lmk_mem mem;
 	unsigned long top;
-	bool thrashing, near;
+	bool near;
 	int row;
 
 	if (!ms || READ_ONCE(lmk_stopping))
@@ -1514,22 +1545,31 @@ static void lmk_poll_fn(struct work_struct *work)
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
 	lmk_note_crossing(row);
-	thrashing = lmk_check_thrashing(&table, &mem);
-	if (!lmk_victim_pending()) {
-		if (row >= 0)
-			lmk_try_kill(LMK_REASON_POLL);
-		else if (thrashing)
-			lmk_try_kill(LMK_REASON_THRASHING);
-	}
 
 	/* A row needs both below it: either one well above keeps us idle. */
 	top = table.minfree[lmk_table_rows(&table) - 1];
 	near = mem.other_free <= 2 * top && mem.other_file <= 2 * top;
-	if (!near) {
-		ms *= 10;
+	if (!near)
 		lmk_rehearsed = false;
-	}
-	lmk_shortlist_refresh(near && row < 0 ? &table : NULL);
+
+	/*
+	 * A crossed row first: the kill, then the rest, and the thrashing
+	 * window starts over after it.  Near the table, the shortlist is
+	 * brought up to date first, so that the rehearsal (once per
+	 * approach) uses it as a pass would.
+	 */
+	if (row < 0)
+		lmk_shortlist_refresh(near);
+	if ((row >= 0 || (near && !lmk_rehearsed)) && !lmk_victim_pending())
+		lmk_pass(LMK_REASON_POLL, row < 0);
+	if (lmk_check_thrashing(&table, &mem) && row < 0 &&
+	    !lmk_victim_pending())
+		lmk_try_kill(LMK_REASON_THRASHING);
+	if (row >= 0)
+		lmk_shortlist_refresh(false);
+
+	if (!near)
+		ms *= 10;
 	queue_delayed_work(lmk_wq, &lmk_poll_work, msecs_to_jiffies(ms));
 }
 

@@ -246,8 +246,9 @@ how many it made when more than one, and, average, 90th percentile and
 maximum, for the kills of later passes; `exit_ms`: from the kill to the
 victim's memory being released).  The first pass runs the pass and kill
 code for the first time since the module was loaded, code an emulated
-guest must translate first (the choice itself ran ahead, in the poll's
-rehearsal as memory came near the table): the section "The first kill,
+guest must translate first (the pass itself ran once ahead, short of the
+signal, in the poll's rehearsal as memory came near the table): the
+section "The first kill,
 module loaded once" measures that.  **walk** is
 the module's statistics: walks, mean and longest walk time, processes
 visited per walk.  Times are those of an emulated (TCG) guest on a shared

@@ -661,14 +661,16 @@ TEST_F(sel, shortlist_ranks_by_the_current_size)
 
 /*
  * Memory comes near the table (free and file pages within twice its top
- * row) without crossing it: the poll ranks the shortlist once, as a pass
- * would, and kills nobody.  Once per approach: again only after memory
- * has been far from the table.
+ * row) without crossing it: the poll runs a pass once, short of the
+ * signal, and kills nobody.  Once per approach: again only after memory
+ * has been far from the table.  It is no pass for the statistics, and
+ * without a shortlist it walks.
  */
 TEST_F(sel, rehearsal_near_the_table_kills_nobody)
 {
 	struct kill_entry log[8];
 	long hi, file_kb, near_kb;
+	long long walks;
 	pid_t a, b;
 
 	a = start(self, 900, 1024, "rh_a");
@@ -706,7 +708,19 @@ TEST_F(sel, rehearsal_near_the_table_kills_nobody)
 	usleep(500000);
 	EXPECT_EQ(2, lmk_stat("rehearsals"));
 
+	/* Without a shortlist: a walk. */
+	ASSERT_EQ(0, lmk_param_set("shortlist", "N"));
+	ASSERT_EQ(0, lmk_one_row(900, 1));
+	usleep(200000);
+	walks = lmk_stat("scan_walks");
+	ASSERT_EQ(0, lmk_one_row(900, near_kb / 4));
+	usleep(500000);
+	EXPECT_EQ(3, lmk_stat("rehearsals"));
+	EXPECT_LT(walks, lmk_stat("scan_walks"));
+
 	EXPECT_EQ(0, lmk_stat("kills"));
+	EXPECT_EQ(0, lmk_stat("shortlist_hits"));
+	EXPECT_EQ(0, lmk_stat("skipped_dying"));
 	EXPECT_EQ(0, lmk_stat("dry_run_selections"));
 	EXPECT_EQ(0, kill_log_read(log, 8));
 	EXPECT_TRUE(alive(a));

@@ -1281,8 +1281,8 @@ static int lmk_pass_row(const struct lmk_table *t, int crossed,
  * crossing and the kill.  So once per approach, when memory first comes
  * near the table, the poll rehearses: the same pass, at row 0, the row
  * whose adj takes in the most processes, up to taking the victims'
- * memory references, then it lets them go: no signal, no log, no
- * statistics but stats/rehearsals.
+ * memory references, then it lets them go: no signal, no log, no kill
+ * or shortlist hit counted (a walk counts as one); stats/rehearsals.
  * Cleared by the poll whenever memory is not near; poll work only.
  */
 static bool lmk_rehearsed;

@@ -1283,9 +1283,13 @@ static int lmk_pass_row(const struct lmk_table *t, int crossed,
  * whose adj takes in the most processes, up to taking the victims'
  * memory references, then it lets them go: no signal, no log, no kill
  * or shortlist hit counted (a walk counts as one); stats/rehearsals.
+ * A rehearsal that finds nobody warms little, since processes may come
+ * later, as they do after boot: it is tried again LMK_EMPTY_ROW_BACKOFF
+ * later (lmk_rehearse_next, in jiffies) until one finds somebody.
  * Cleared by the poll whenever memory is not near; poll work only.
  */
 static bool lmk_rehearsed;
+static unsigned long lmk_rehearse_next;
 
 /**
  * lmk_pass() - kill if the memory state calls for it, or rehearse
@@ -1353,19 +1357,21 @@ static unsigned long lmk_pass(enum lmk_reason reason, bool rehearsal)
 	    row == lmk_empty_row && time_before(jiffies, lmk_empty_until))
 		goto out;
 
-	if (rehearsal) {
-		lmk_rehearsed = true;
+	if (rehearsal)
 		lmk_stat_inc(LMK_STAT_REHEARSALS);
-	} else {
+	else
 		lmk_note_crossing(row);
-	}
 	cross_ns = lmk_crossed_since(row);
 	freed = lmk_kill_pass(&table, row, &mem, reason, dry_run, cross_ns,
 			      rehearsal);
-	if (!freed || rehearsal) {
+	if (rehearsal) {
+		lmk_rehearsed = freed != 0;
+		lmk_rehearse_next = jiffies + LMK_EMPTY_ROW_BACKOFF;
 		freed = 0;
 		goto out;
 	}
+	if (!freed)
+		goto out;
 	if (dry_run) {
 		lmk_dry_run_next = jiffies +
 			msecs_to_jiffies(READ_ONCE(lmk_death_timeout_ms));
@@ -1560,7 +1566,9 @@ static void lmk_poll_fn(struct work_struct *work)
 	 */
 	if (row < 0)
 		lmk_shortlist_refresh(near);
-	if ((row >= 0 || (near && !lmk_rehearsed)) && !lmk_victim_pending())
+	if ((row >= 0 || (near && !lmk_rehearsed &&
+			  time_after_eq(jiffies, lmk_rehearse_next))) &&
+	    !lmk_victim_pending())
 		lmk_pass(LMK_REASON_POLL, row < 0);
 	if (lmk_check_thrashing(&table, &mem) && row < 0 &&
 	    !lmk_victim_pending())
@@ -1631,6 +1639,7 @@ static int __init lmk_init(void)
 		return -ENOMEM;
 	INIT_DELAYED_WORK(&lmk_watch_work, lmk_watch_fn);
 	INIT_DELAYED_WORK(&lmk_poll_work, lmk_poll_fn);
+	lmk_rehearse_next = jiffies;
 
 	err = lmk_interface_init();
 	if (err)

@@ -660,6 +660,22 @@ TEST_F(sel, shortlist_ranks_by_the_current_size)
 }
 
 /*
+ * A one-row minfree, in kB, that free and file memory both stay within
+ * twice of without crossing it: 3/4 of the larger of the two, which
+ * stays above it.
+ */
+static long near_row_kb(void)
+{
+	long hi, file_kb;
+
+	file_kb = meminfo_kb("Cached") + meminfo_kb("Buffers");
+	hi = meminfo_kb("MemFree");
+	if (file_kb > hi)
+		hi = file_kb;
+	return hi * 3 / 4;
+}
+
+/*
  * Memory comes near the table (free and file pages within twice its top
  * row) without crossing it: the poll runs a pass once, short of the
  * signal, and kills nobody.  Once per approach: again only after memory
@@ -669,8 +685,8 @@ TEST_F(sel, shortlist_ranks_by_the_current_size)
 TEST_F(sel, rehearsal_near_the_table_kills_nobody)
 {
 	struct kill_entry log[8];
-	long hi, file_kb, near_kb;
 	long long walks;
+	long near_kb;
 	pid_t a, b;
 
 	a = start(self, 900, 1024, "rh_a");
@@ -683,17 +699,8 @@ TEST_F(sel, rehearsal_near_the_table_kills_nobody)
 	usleep(200000);
 	ASSERT_EQ(0, lmk_write_file(LMK_STATS "reset", "1"));
 
-	/*
-	 * A row at 3/4 of the larger of free and file memory: that one stays
-	 * above it, so nothing is crossed, and both are within twice it.
-	 */
-	file_kb = meminfo_kb("Cached") + meminfo_kb("Buffers");
-	hi = meminfo_kb("MemFree");
-	if (file_kb > hi)
-		hi = file_kb;
-	near_kb = hi * 3 / 4;
-	TH_LOG("free %ld kB, file %ld kB: row at %ld kB",
-	       meminfo_kb("MemFree"), file_kb, near_kb);
+	near_kb = near_row_kb();
+	TH_LOG("row at %ld kB", near_kb);
 	ASSERT_EQ(0, lmk_one_row(900, near_kb / 4));
 	usleep(500000);
 	EXPECT_EQ(1, lmk_stat("rehearsals"));
@@ -725,6 +732,36 @@ TEST_F(sel, rehearsal_near_the_table_kills_nobody)
 	EXPECT_EQ(0, kill_log_read(log, 8));
 	EXPECT_TRUE(alive(a));
 	EXPECT_TRUE(alive(b));
+}
+
+/*
+ * A rehearsal that finds nobody at the row's adj warms nothing of the
+ * kill: it is tried again every 100 ms while memory stays near, and once
+ * one finds a process, no more for that approach.
+ */
+TEST_F(sel, rehearsal_repeats_until_it_finds_somebody)
+{
+	long long n;
+	pid_t a;
+
+	/* Nobody runs at adj 1000 but what the test starts. */
+	ASSERT_EQ(0, lmk_one_row(1000, 1));
+	usleep(200000);
+	ASSERT_EQ(0, lmk_write_file(LMK_STATS "reset", "1"));
+	ASSERT_EQ(0, lmk_one_row(1000, near_row_kb() / 4));
+	usleep(600000);
+	n = lmk_stat("rehearsals");
+	EXPECT_LE(3, n);
+
+	a = start(self, 1000, 1024, "rh_late");
+	ASSERT_LT(0, a);
+	usleep(300000);
+	n = lmk_stat("rehearsals");
+	usleep(400000);
+	EXPECT_EQ(n, lmk_stat("rehearsals"));
+
+	EXPECT_EQ(0, lmk_stat("kills"));
+	EXPECT_TRUE(alive(a));
 }
 
 TEST_HARNESS_MAIN

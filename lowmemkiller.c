@@ -1157,7 +1157,8 @@ static unsigned long lmk_dry_run_next;	/* jiffies; under lmk_scan_mutex */
 /*
  * A walk that found nobody at or above a row's adj will find nobody again
  * until processes change, so the poll does not repeat it for the same
- * row within this time.  Reclaim and the OOM notifier always walk.
+ * row within this time, pass or rehearsal.  Reclaim and the OOM notifier
+ * always walk.
  */
 #define LMK_EMPTY_ROW_BACKOFF	(HZ / 10)
 static int lmk_empty_row = -1;		/* under lmk_scan_mutex */
@@ -1185,7 +1186,8 @@ static void lmk_count_kill(const struct lmk_kill_info *info)
  * ones while what they give back falls short of the row's deficit and
  * deficit_kills allows (lmk_batch_count()).  Returns what the victims are
  * expected to give back, in pages (at least 1), or 0 when nobody could be
- * chosen.  A @rehearsal stops short of the signal and leaves no trace.
+ * chosen.  A @rehearsal stops short of the signal and leaves no trace
+ * but an empty row's backoff.
  */
 static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 				   const struct lmk_mem *mem,
@@ -1215,12 +1217,12 @@ static unsigned long lmk_kill_pass(const struct lmk_table *table, int row,
 	nr = lmk_choose(&tmpl, max,
 			lmk_row_deficit(table, row, mem->other_free), &kill,
 			&hit);
-	if (!nr && rehearsal)
-		return 0;
 	if (!nr) {
-		atomic64_set(&lmk_cross, 0);
 		lmk_empty_row = row;
 		lmk_empty_until = jiffies + LMK_EMPTY_ROW_BACKOFF;
+		if (rehearsal)
+			return 0;
+		atomic64_set(&lmk_cross, 0);
 		if (READ_ONCE(lmk_debug_level) >= 2)
 			pr_info_ratelimited("row %d crossed (free %llukB file %llukB), nothing at adj >= %d\n",
 					    row,
@@ -1284,12 +1286,12 @@ static int lmk_pass_row(const struct lmk_table *t, int crossed,
  * memory references, then it lets them go: no signal, no log, no kill
  * or shortlist hit counted (a walk counts as one); stats/rehearsals.
  * A rehearsal that finds nobody warms little, since processes may come
- * later, as they do after boot: it is tried again LMK_EMPTY_ROW_BACKOFF
- * later (lmk_rehearse_next, in jiffies) until one finds somebody.
- * Cleared by the poll whenever memory is not near; poll work only.
+ * later, as they do after boot: like a pass, it marks row 0 empty, and
+ * the next is tried once the empty-row backoff ends, until one finds
+ * somebody.  Cleared by the poll whenever memory is not near; poll work
+ * only.
  */
 static bool lmk_rehearsed;
-static unsigned long lmk_rehearse_next;
 
 /**
  * lmk_pass() - kill if the memory state calls for it, or rehearse
@@ -1366,7 +1368,6 @@ static unsigned long lmk_pass(enum lmk_reason reason, bool rehearsal)
 			      rehearsal);
 	if (rehearsal) {
 		lmk_rehearsed = freed != 0;
-		lmk_rehearse_next = jiffies + LMK_EMPTY_ROW_BACKOFF;
 		freed = 0;
 		goto out;
 	}
@@ -1566,9 +1567,7 @@ static void lmk_poll_fn(struct work_struct *work)
 	 */
 	if (row < 0)
 		lmk_shortlist_refresh(near);
-	if ((row >= 0 || (near && !lmk_rehearsed &&
-			  time_after_eq(jiffies, lmk_rehearse_next))) &&
-	    !lmk_victim_pending())
+	if ((row >= 0 || (near && !lmk_rehearsed)) && !lmk_victim_pending())
 		lmk_pass(LMK_REASON_POLL, row < 0);
 	if (lmk_check_thrashing(&table, &mem) && row < 0 &&
 	    !lmk_victim_pending())
@@ -1639,7 +1638,6 @@ static int __init lmk_init(void)
 		return -ENOMEM;
 	INIT_DELAYED_WORK(&lmk_watch_work, lmk_watch_fn);
 	INIT_DELAYED_WORK(&lmk_poll_work, lmk_poll_fn);
-	lmk_rehearse_next = jiffies;
 
 	err = lmk_interface_init();
 	if (err)

@@ -228,7 +228,11 @@ enough), and **excess** is kills beyond it.  A killer that keeps the table's
 reserve, as lmk and earlyoom do here (up to 64 MiB), must exceed that: **min
 (table)** is the fewest kills for a killer that kills in priority order and
 may kill at adj A only while MemAvailable is below the minfree of A's row,
-and **excess (table)** is kills beyond that.  **viol.** counts
+and **excess (table)** is kills beyond that.  Both rest on what each
+victim was expected to give back, measured at set-up; **excess (end)**
+does not: it counts the victims, least deserving first, whose memory the
+end of the run could have done without while staying at or above the
+table's reserve for their adj.  **viol.** counts
 kills made while a killable process with a higher adj, or the same adj and a
 clearly larger size, was alive; **fg lost** kills of processes at adj <= 0.
 **kernel OOM** is "Killed process" lines of the kernel (and "invoked
@@ -260,8 +264,8 @@ EOF
 	for k in $kvers; do
 		echo "## $k"
 		echo
-		echo "| scenario | mode | kills | min | excess | min (table) | excess (table) | viol. | fg lost | kernel OOM kills (invoked) | min avail MiB | 1st kill s (avail MiB) | passes | stall ms | PSI full ms | grow s | reaction µs: first pass, rest avg/p90/max | exit ms avg/max | walks: n, µs avg/max, tasks/walk |"
-		echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+		echo "| scenario | mode | kills | min | excess | min (table) | excess (table) | excess (end) | viol. | fg lost | kernel OOM kills (invoked) | min avail MiB | 1st kill s (avail MiB) | passes | stall ms | PSI full ms | grow s | reaction µs: first pass, rest avg/p90/max | exit ms avg/max | walks: n, µs avg/max, tasks/walk |"
+		echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 		awk -F, -v k="$k" "$fmt_awk"'
 			NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 			function g(name) { return $(c[name]) }
@@ -272,10 +276,11 @@ EOF
 					g("first_kill_s") " (" mib(g("avail_first_kill_kb")) ")"
 				note = g("timeout") == 1 ? " (limit)" : ""
 				st = g("runsh_status") == "0" ? "" : " †"
-				printf "| %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s%s | %s, %s/%s/%s | %s/%s | %s |\n",
+				printf "| %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s%s | %s, %s/%s/%s | %s/%s | %s |\n",
 					g("scenario"), g("mode"), st, g("kills"),
 					g("min_kills"), g("excess_kills"),
 					g("min_kills_table"), g("excess_kills_table"),
+					g("spare_kills_end"),
 					g("violations"), g("fg_losses"),
 					g("oom_kills"), g("oom_invoked"),
 					mib(g("min_avail_kb")), first, g("passes"),

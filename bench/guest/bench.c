@@ -971,6 +971,12 @@ static void stress_start(int workers, long mb, int seconds)
  * @avail0_kb:   MemAvailable just before the foreground starts, less
  *               what processes killed before then gave back (mark_avail0())
  * @slab0_kb:    what reclaimable kernel memory added to @avail0_kb
+ * @avail_end_kb: MemAvailable when the run ends, the grower done and
+ *               holding its memory; -1 when it is not (no_min, timeout,
+ *               the grower dead)
+ * @slab_end_kb: what reclaimable kernel memory added to @avail_end_kb
+ * @keep_kb:     what MemAvailable counts that the foreground must keep: the
+ *               filecache reader's working set, which has to stay cached
  * @settle_s:    time to keep measuring once the grower is done
  * @fixed_s:     or run for exactly this long (no grower)
  * @no_min:      the minimum number of kills is not defined
@@ -979,6 +985,9 @@ struct run {
 	long need_kb;
 	long avail0_kb;
 	long slab0_kb;
+	long avail_end_kb;
+	long slab_end_kb;
+	long keep_kb;
 	double settle_s;
 	double fixed_s;
 	bool no_min;
@@ -1169,6 +1178,7 @@ static void sc_filecache(struct run *r)
 	 * grower takes what is left beside it, and 24 MiB more.
 	 */
 	r->need_kb = avail + 24 * MB;
+	r->keep_kb = ws;
 	grower(avail - ws + 24 * MB, 500);
 	r->settle_s = 6;
 }
@@ -1497,12 +1507,58 @@ static double kill_crossing(const struct kill_ev *e)
 	return e->t - e->reaction_us / 1e6;
 }
 
+/*
+ * The kills the end of the run shows were not needed: with the grower done,
+ * the victims are given back their memory, least deserving first (lowest
+ * adj, then smallest), while MemAvailable at the end, less that memory,
+ * would still be at or above the reserve the table keeps before killing at
+ * the victim's adj.  Unlike min_kills_table() it does not rely on what each
+ * victim was expected to give back, only the last few victims' share: a
+ * crowd's sleepers give back from 85 to 166 kB each, depending on which
+ * slab pages their kills empty, so a count from the start is only as good
+ * as that.  -1 when the end was not measured.
+ */
+static int spare_kills_end(const struct run *r)
+{
+	static int order[MAX_PROCS];
+	long left = r->avail_end_kb - r->slab_end_kb - r->keep_kb, gain, reserve;
+	int n = 0, i, j, k = 0, tmp;
+
+	if (r->avail_end_kb < 0)
+		return -1;
+	for (i = 0; i < nr_procs; i++)
+		if (fates[i].killed && procs[i].adj > 0 &&
+		    procs[i].role != ROLE_STRESS)
+			order[n++] = i;
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			const struct proc *a = &procs[order[i]];
+			const struct proc *b = &procs[order[j]];
+
+			if (b->adj < a->adj ||
+			    (b->adj == a->adj && b->size_kb < a->size_kb)) {
+				tmp = order[i];
+				order[i] = order[j];
+				order[j] = tmp;
+			}
+		}
+	for (i = 0; i < n; i++) {
+		gain = procs[order[i]].gain_kb > 0 ? procs[order[i]].gain_kb : 0;
+		reserve = table_reserve_kb(procs[order[i]].adj);
+		if (left - gain < (reserve > 0 ? reserve : 0))
+			break;
+		left -= gain;
+		k++;
+	}
+	return k;
+}
+
 static void report(const struct run *r, double t_fg, double t_stop,
 		   bool timed_out, bool lmk, const struct lmk_stats *st,
 		   long long psi_full, long long psi_some, const char *kver)
 {
 	int i, kills = 0, fg_lost = 0, viol = 0, foreign = 0, mink = 0;
-	int kernel_kills = 0, mink_tab = 0;
+	int kernel_kills = 0, mink_tab = 0, spare;
 	long react_n = 0, react_max = -1, exit_n = 0, exit_max = -1;
 	long react_first = -1, rest_max = -1, rest_n = 0, pass1_n = 0;
 	long pass1_max = -1;
@@ -1566,6 +1622,7 @@ static void report(const struct run *r, double t_fg, double t_stop,
 		mink = min_kills(r, &coverable);
 		mink_tab = min_kills_table(r, &coverable_tab);
 	}
+	spare = spare_kills_end(r);
 	grown = LOAD(sh->grower_done) / 1e6;
 
 	printf("BENCH scenario=%s mode=%s kernel=%s mem_total_kb=%ld avail0_kb=%ld",
@@ -1582,6 +1639,8 @@ static void report(const struct run *r, double t_fg, double t_stop,
 		   coverable_tab ? "" : "+"),
 	       fmt(b[8], 32, !r->no_min, "%d",
 		   kills > mink_tab ? kills - mink_tab : 0));
+	printf(" avail_end_kb=%ld spare_kills_end=%s", r->avail_end_kb,
+	       fmt(b[9], 32, spare >= 0, "%d", spare));
 	printf(" oom_invoked=%d oom_kills=%d violations=%d fg_losses=%d",
 	       oom_invoked, kernel_kills, viol, fg_lost);
 	printf(" min_avail_kb=%ld first_kill_s=%s avail_first_kill_kb=%s",
@@ -1693,6 +1752,19 @@ static void start_scenario(struct run *r)
 		sc_thirdparty(r);
 	else
 		die("unknown scenario %s", scenario);
+}
+
+/* The grower is done and alive, holding what it needed. */
+static bool grower_holds(void)
+{
+	int i;
+
+	if (!LOAD(sh->grower_done))
+		return false;
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].role == ROLE_GROWER && death_of(procs[i].pid, NULL) >= 0)
+			return false;
+	return true;
 }
 
 /* Wait for the grower to be done and settle, to die, or for time to end. */
@@ -1810,6 +1882,11 @@ static int cmd_run(int argc, char **argv)
 	timed_out = wait_run(&r, t_fg);
 
 	t_stop = run_t();
+	r.avail_end_kb = -1;
+	if (!r.no_min && !timed_out && grower_holds()) {
+		r.avail_end_kb = meminfo_kb("MemAvailable");
+		r.slab_end_kb = avail_slab_kb();
+	}
 	STORE(sampling, false);
 	full1 = psi_total_us("full");
 	some1 = psi_total_us("some");

@@ -59,7 +59,9 @@ static bool lmk_stopping;		/* exit started; stops re-arming */
 /**
  * struct lmk_mem - the memory state the table is compared with, in pages
  * @other_free: free pages, including the per-CPU lists, above the
- *              allocator's reserve
+ *              allocator's reserve; the poll and the passes not made for
+ *              the OOM killer add the memory exited victims have yet to
+ *              give back (lmk_landing_pages())
  * @other_file: file pages reclaim could drop: not shmem, not unevictable,
  *              not swap cache
  */
@@ -77,12 +79,15 @@ struct lmk_mem {
  * @mm:      its mm, mmgrab()bed, to see it released
  * @kill_ns: ktime_get_ns() at the kill
  * @seq:     its kill log entry
+ * @late:    what it gives back after its exit is seen: its page tables
+ *           and kernel stacks, in pages
  */
 struct lmk_dying {
 	struct pid *pid;
 	struct mm_struct *mm;
 	u64 kill_ns;
 	u64 seq;
+	unsigned long late;
 };
 
 /*
@@ -103,6 +108,79 @@ static struct {
 static bool lmk_victim_pending(void)
 {
 	return READ_ONCE(lmk_victims.nr) != 0;
+}
+
+/*
+ * Memory on its way back.  When a victim's exit is seen its pages are
+ * free, but its page tables, kernel stacks and task structures are freed
+ * by RCU callbacks, the last thread's and the reaped task's queued later
+ * still.  For a small process or one of many threads that is most of what
+ * it gives back.  A pass that read the memory state before they land
+ * would kill again for memory already on its way, so for two RCU grace
+ * periods after the exit was seen, the second started when the first
+ * ends, the victim's page tables and kernel stacks count as free
+ * (lmk_landing_pages()).  An entry that finds the list full is dropped:
+ * the next pass may then kill early, never late.  Protected by
+ * lmk_victim_lock.
+ */
+#define LMK_LANDING_MAX		(4 * LMK_BATCH_MAX)
+
+static struct {
+	unsigned long gp[LMK_LANDING_MAX];	/* start_poll_synchronize_rcu() */
+	unsigned long pages[LMK_LANDING_MAX];
+	bool second[LMK_LANDING_MAX];		/* in its second grace period */
+	unsigned int nr;
+} lmk_landing;
+
+static void lmk_landing_add(unsigned long pages)
+{
+	unsigned int i = lmk_landing.nr;
+
+	lockdep_assert_held(&lmk_victim_lock);
+	if (i == LMK_LANDING_MAX)
+		return;
+	lmk_landing.gp[i] = start_poll_synchronize_rcu();
+	lmk_landing.pages[i] = pages;
+	lmk_landing.second[i] = false;
+	WRITE_ONCE(lmk_landing.nr, i + 1);
+}
+
+/**
+ * lmk_landing_pages() - memory of exited victims not yet back
+ *
+ * Starts the second grace period of the victims whose first has ended,
+ * and forgets those whose second has.
+ *
+ * Context: process context; takes lmk_victim_lock.
+ * Return: the expected gains of the others, in pages.
+ */
+static unsigned long lmk_landing_pages(void)
+{
+	unsigned long sum = 0;
+	unsigned int i = 0;
+
+	if (!READ_ONCE(lmk_landing.nr))
+		return 0;
+	spin_lock(&lmk_victim_lock);
+	while (i < lmk_landing.nr) {
+		unsigned int last = lmk_landing.nr - 1;
+
+		if (poll_state_synchronize_rcu(lmk_landing.gp[i])) {
+			if (!lmk_landing.second[i]) {
+				lmk_landing.gp[i] = start_poll_synchronize_rcu();
+				lmk_landing.second[i] = true;
+				continue;
+			}
+			lmk_landing.gp[i] = lmk_landing.gp[last];
+			lmk_landing.pages[i] = lmk_landing.pages[last];
+			lmk_landing.second[i] = lmk_landing.second[last];
+			WRITE_ONCE(lmk_landing.nr, last);
+			continue;
+		}
+		sum += lmk_landing.pages[i++];
+	}
+	spin_unlock(&lmk_victim_lock);
+	return sum;
 }
 
 /* One scan at a time: concurrent reclaimers would pick the same victim. */
@@ -181,14 +259,19 @@ static u64 lmk_crossed_since(int row)
 }
 
 /*
- * A victim's memory is gone once exit_mmap() has unmapped it, which it
- * marks with MMF_OOM_SKIP, or once no task is left in its thread group.
- * mm_users reaching zero is not enough: it drops before the unmapping, and
- * a kill chosen in that window would find the memory not yet free.
+ * A victim's memory is gone once exit_mmap() is done with it, or once no
+ * task is left in its thread group.  exit_mmap() unmaps, marks the mm
+ * MMF_OOM_SKIP, frees the page tables and the pages it gathered while
+ * unmapping, and last empties the VMA tree: both marks are needed, since
+ * the tree of a live mm is never empty and the flag comes before the
+ * pages are free.  mm_users reaching zero is not enough either: it drops
+ * before the unmapping, and a kill chosen in that window would find the
+ * memory not yet free.
  */
 static bool lmk_dying_exited(const struct lmk_dying *d)
 {
-	return test_bit(MMF_OOM_SKIP, &d->mm->flags) ||
+	return (test_bit(MMF_OOM_SKIP, &d->mm->flags) &&
+		!rcu_access_pointer(d->mm->mm_mt.ma_root)) ||
 	       !pid_has_task(d->pid, PIDTYPE_TGID);
 }
 
@@ -207,13 +290,15 @@ static bool lmk_dying_take_done(struct lmk_dying *out, s64 *exit_ms)
 	for (i = 0; i < nr; i++) {
 		struct lmk_dying *d = &lmk_victims.v[i];
 
-		if (lmk_dying_exited(d))
+		if (lmk_dying_exited(d)) {
 			*exit_ms = div_u64(ktime_get_ns() - d->kill_ns,
 					   NSEC_PER_MSEC);
-		else if (timed_out)
+			lmk_landing_add(d->late);
+		} else if (timed_out) {
 			*exit_ms = LMK_EXIT_TIMEOUT;
-		else
+		} else {
 			continue;
+		}
 		*out = *d;
 		lmk_victims.v[i] = lmk_victims.v[nr - 1];
 		WRITE_ONCE(lmk_victims.nr, nr - 1);
@@ -265,7 +350,7 @@ static bool lmk_victim_busy(void)
 }
 
 static void lmk_victim_wait(struct task_struct *p, struct mm_struct *mm,
-			    u64 kill_ns, u64 seq)
+			    unsigned long late, u64 kill_ns, u64 seq)
 {
 	unsigned int ms = READ_ONCE(lmk_death_timeout_ms);
 	bool added = false;
@@ -279,6 +364,7 @@ static void lmk_victim_wait(struct task_struct *p, struct mm_struct *mm,
 		d->mm = mm;
 		d->kill_ns = kill_ns;
 		d->seq = seq;
+		d->late = late;
 		WRITE_ONCE(lmk_victims.nr, lmk_victims.nr + 1);
 		lmk_victims.deadline = jiffies + msecs_to_jiffies(ms);
 		added = true;
@@ -1124,7 +1210,8 @@ static void lmk_kill_report(struct lmk_pick *pick)
 
 	seq = lmk_log_add(info);
 	if (pick->mm) {
-		lmk_victim_wait(pick->task, pick->mm, info->ts_ns, seq);
+		lmk_victim_wait(pick->task, pick->mm, pick->gain - info->size,
+				info->ts_ns, seq);
 		mmdrop(pick->mm);
 		pick->mm = NULL;
 	}
@@ -1324,6 +1411,9 @@ static unsigned long lmk_pass(enum lmk_reason reason, bool rehearsal)
 		return 0;
 
 	lmk_read_mem(&mem, true);
+	/* At the OOM killer's call, only memory already back counts. */
+	if (reason != LMK_REASON_OOM)
+		mem.other_free += lmk_landing_pages();
 	lmk_table_snapshot(&table);
 	row = lmk_pass_row(&table, lmk_find_row(&table, mem.other_free,
 						mem.other_file), &reason);
@@ -1549,6 +1639,7 @@ static void lmk_poll_fn(struct work_struct *work)
 	if (!ms || READ_ONCE(lmk_stopping))
 		return;
 	lmk_read_mem(&mem, true);
+	mem.other_free += lmk_landing_pages();
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
 	lmk_note_crossing(row);

@@ -152,7 +152,7 @@ static void lmk_landing_add(unsigned long pages)
  * and forgets those whose second has.
  *
  * Context: process context; takes lmk_victim_lock.
- * Return: the expected gains of the others, in pages.
+ * Return: the page tables and kernel stacks of the others, in pages.
  */
 static unsigned long lmk_landing_pages(void)
 {

@@ -1268,6 +1268,29 @@ static long table_reserve_kb(int adj)
 }
 
 /*
+ * Sort @n indices into procs[] in kill order (adj, then size, descending)
+ * for @dir 1, or in its reverse for @dir -1.
+ */
+static void by_priority(int *order, int n, int dir)
+{
+	int i, j, tmp;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			const struct proc *a = &procs[order[i]];
+			const struct proc *b = &procs[order[j]];
+			long d = b->adj != a->adj ? b->adj - a->adj :
+						    b->size_kb - a->size_kb;
+
+			if (d * dir > 0) {
+				tmp = order[i];
+				order[i] = order[j];
+				order[j] = tmp;
+			}
+		}
+}
+
+/*
  * The fewest kills for a killer that honours the table: it kills in
  * priority order (adj, then size, descending) and may kill at adj A while
  * memory is below the minfree of the row A belongs to, so it keeps that
@@ -1282,24 +1305,13 @@ static int min_kills_table(const struct run *r, bool *coverable)
 {
 	static int order[MAX_PROCS];
 	long left = r->avail0_kb - r->slab0_kb - r->need_kb, reserve;
-	int n = 0, i, j, k = 0, tmp;
+	int n = 0, i, k = 0;
 
 	*coverable = true;
 	for (i = 0; i < nr_procs; i++)
 		if (procs[i].adj > 0 && procs[i].role != ROLE_STRESS)
 			order[n++] = i;
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++) {
-			const struct proc *a = &procs[order[i]];
-			const struct proc *b = &procs[order[j]];
-
-			if (b->adj > a->adj ||
-			    (b->adj == a->adj && b->size_kb > a->size_kb)) {
-				tmp = order[i];
-				order[i] = order[j];
-				order[j] = tmp;
-			}
-		}
+	by_priority(order, n, 1);
 	for (i = 0; i < n; i++) {
 		reserve = table_reserve_kb(procs[order[i]].adj);
 		if (reserve < 0 || left >= reserve)
@@ -1521,8 +1533,9 @@ static double kill_crossing(const struct kill_ev *e)
 static int spare_kills_end(const struct run *r)
 {
 	static int order[MAX_PROCS];
-	long left = r->avail_end_kb - r->slab_end_kb - r->keep_kb, gain, reserve;
-	int n = 0, i, j, k = 0, tmp;
+	long left = r->avail_end_kb - r->slab_end_kb - r->keep_kb;
+	long gain, reserve;
+	int n = 0, i, k = 0;
 
 	if (r->avail_end_kb < 0)
 		return -1;
@@ -1530,18 +1543,7 @@ static int spare_kills_end(const struct run *r)
 		if (fates[i].killed && procs[i].adj > 0 &&
 		    procs[i].role != ROLE_STRESS)
 			order[n++] = i;
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++) {
-			const struct proc *a = &procs[order[i]];
-			const struct proc *b = &procs[order[j]];
-
-			if (b->adj < a->adj ||
-			    (b->adj == a->adj && b->size_kb < a->size_kb)) {
-				tmp = order[i];
-				order[i] = order[j];
-				order[j] = tmp;
-			}
-		}
+	by_priority(order, n, -1);
 	for (i = 0; i < n; i++) {
 		gain = procs[order[i]].gain_kb > 0 ? procs[order[i]].gain_kb : 0;
 		reserve = table_reserve_kb(procs[order[i]].adj);
@@ -1762,7 +1764,8 @@ static bool grower_holds(void)
 	if (!LOAD(sh->grower_done))
 		return false;
 	for (i = 0; i < nr_procs; i++)
-		if (procs[i].role == ROLE_GROWER && death_of(procs[i].pid, NULL) >= 0)
+		if (procs[i].role == ROLE_GROWER &&
+		    death_of(procs[i].pid, NULL) >= 0)
 			return false;
 	return true;
 }

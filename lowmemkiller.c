@@ -59,9 +59,8 @@ static bool lmk_stopping;		/* exit started; stops re-arming */
 /**
  * struct lmk_mem - the memory state the table is compared with, in pages
  * @other_free: free pages, including the per-CPU lists, above the
- *              allocator's reserve; the poll and the passes not made for
- *              the OOM killer add the memory exited victims have yet to
- *              give back (lmk_landing_pages())
+ *              allocator's reserve, and for most readers the memory
+ *              exited victims have yet to give back (enum lmk_mem_view)
  * @other_file: file pages reclaim could drop: not shmem, not unevictable,
  *              not swap cache
  */
@@ -125,10 +124,14 @@ static bool lmk_victim_pending(void)
  */
 #define LMK_LANDING_MAX		(4 * LMK_BATCH_MAX)
 
+struct lmk_landing_entry {
+	unsigned long gp;		/* start_poll_synchronize_rcu() */
+	unsigned long pages;
+	bool second;			/* in its second grace period */
+};
+
 static struct {
-	unsigned long gp[LMK_LANDING_MAX];	/* start_poll_synchronize_rcu() */
-	unsigned long pages[LMK_LANDING_MAX];
-	bool second[LMK_LANDING_MAX];		/* in its second grace period */
+	struct lmk_landing_entry e[LMK_LANDING_MAX];
 	unsigned int nr;
 } lmk_landing;
 
@@ -139,9 +142,9 @@ static void lmk_landing_add(unsigned long pages)
 	lockdep_assert_held(&lmk_victim_lock);
 	if (i == LMK_LANDING_MAX)
 		return;
-	lmk_landing.gp[i] = start_poll_synchronize_rcu();
-	lmk_landing.pages[i] = pages;
-	lmk_landing.second[i] = false;
+	lmk_landing.e[i].gp = start_poll_synchronize_rcu();
+	lmk_landing.e[i].pages = pages;
+	lmk_landing.e[i].second = false;
 	WRITE_ONCE(lmk_landing.nr, i + 1);
 }
 
@@ -163,21 +166,18 @@ static unsigned long lmk_landing_pages(void)
 		return 0;
 	spin_lock(&lmk_victim_lock);
 	while (i < lmk_landing.nr) {
-		unsigned int last = lmk_landing.nr - 1;
+		struct lmk_landing_entry *e = &lmk_landing.e[i];
 
-		if (poll_state_synchronize_rcu(lmk_landing.gp[i])) {
-			if (!lmk_landing.second[i]) {
-				lmk_landing.gp[i] = start_poll_synchronize_rcu();
-				lmk_landing.second[i] = true;
-				continue;
-			}
-			lmk_landing.gp[i] = lmk_landing.gp[last];
-			lmk_landing.pages[i] = lmk_landing.pages[last];
-			lmk_landing.second[i] = lmk_landing.second[last];
-			WRITE_ONCE(lmk_landing.nr, last);
-			continue;
+		if (!poll_state_synchronize_rcu(e->gp)) {
+			sum += e->pages;
+			i++;
+		} else if (!e->second) {
+			e->gp = start_poll_synchronize_rcu();
+			e->second = true;
+		} else {
+			*e = lmk_landing.e[lmk_landing.nr - 1];
+			WRITE_ONCE(lmk_landing.nr, lmk_landing.nr - 1);
 		}
-		sum += lmk_landing.pages[i++];
 	}
 	spin_unlock(&lmk_victim_lock);
 	return sum;
@@ -192,12 +192,18 @@ static struct delayed_work lmk_watch_work;	/* death wait, uevents */
 static struct delayed_work lmk_poll_work;	/* early trigger */
 
 /*
- * @precise adds the per-CPU free lists, a walk over zones and CPUs.  The
- * deciding paths (poll, scan, OOM) want it; count_objects runs on every
- * reclaim pass and stays O(1) without it: it can only err towards "a kill
- * may be due", which the scan then checks precisely.
+ * What a read of the memory state counts, by who reads it:
+ * LMK_MEM_QUICK  count_objects, on every reclaim pass: O(1), without the
+ *                per-CPU free lists (a walk over zones and CPUs); it can
+ *                only err towards "a kill may be due", which the scan then
+ *                checks with them;
+ * LMK_MEM_BACK   the OOM notifier: with them, and only memory already back;
+ * LMK_MEM_DUE    the poll and the other passes: also the memory exited
+ *                victims have yet to give back (lmk_landing_pages()).
  */
-static void lmk_read_mem(struct lmk_mem *m, bool precise)
+enum lmk_mem_view { LMK_MEM_QUICK, LMK_MEM_BACK, LMK_MEM_DUE };
+
+static void lmk_read_mem(struct lmk_mem *m, enum lmk_mem_view view)
 {
 	long free = global_zone_page_state(NR_FREE_PAGES);
 	long file = global_node_page_state(NR_FILE_PAGES) -
@@ -207,8 +213,10 @@ static void lmk_read_mem(struct lmk_mem *m, bool precise)
 #ifdef CONFIG_SWAP
 	file -= global_node_page_state(NR_SWAPCACHE);
 #endif
-	if (precise)
+	if (view != LMK_MEM_QUICK)
 		free += lmk_pcp_free_pages();
+	if (view == LMK_MEM_DUE)
+		free += lmk_landing_pages();
 	free -= lmk_reserve_pages();
 	m->other_free = free > 0 ? free : 0;
 	m->other_file = file > 0 ? file : 0;
@@ -1410,10 +1418,8 @@ static unsigned long lmk_pass(enum lmk_reason reason, bool rehearsal)
 	else if (!mutex_trylock(&lmk_scan_mutex))
 		return 0;
 
-	lmk_read_mem(&mem, true);
-	/* At the OOM killer's call, only memory already back counts. */
-	if (reason != LMK_REASON_OOM)
-		mem.other_free += lmk_landing_pages();
+	lmk_read_mem(&mem, reason == LMK_REASON_OOM ? LMK_MEM_BACK :
+						      LMK_MEM_DUE);
 	lmk_table_snapshot(&table);
 	row = lmk_pass_row(&table, lmk_find_row(&table, mem.other_free,
 						mem.other_file), &reason);
@@ -1499,7 +1505,7 @@ static unsigned long lmk_count_objects(struct shrinker *s,
 	int row;
 
 	lmk_stat_inc(LMK_STAT_COUNT_CALLS);
-	lmk_read_mem(&mem, false);
+	lmk_read_mem(&mem, LMK_MEM_QUICK);
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
 	new = lmk_note_crossing(row);
@@ -1638,8 +1644,7 @@ static void lmk_poll_fn(struct work_struct *work)
 
 	if (!ms || READ_ONCE(lmk_stopping))
 		return;
-	lmk_read_mem(&mem, true);
-	mem.other_free += lmk_landing_pages();
+	lmk_read_mem(&mem, LMK_MEM_DUE);
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
 	lmk_note_crossing(row);

@@ -1756,18 +1756,22 @@ static void start_scenario(struct run *r)
 		die("unknown scenario %s", scenario);
 }
 
-/* The grower is done and alive, holding what it needed. */
-static bool grower_holds(void)
+/* The grower has died (killed, or failed). */
+static bool grower_died(void)
 {
 	int i;
 
-	if (!LOAD(sh->grower_done))
-		return false;
 	for (i = 0; i < nr_procs; i++)
 		if (procs[i].role == ROLE_GROWER &&
 		    death_of(procs[i].pid, NULL) >= 0)
-			return false;
-	return true;
+			return true;
+	return false;
+}
+
+/* The grower is done and alive, holding what it needed. */
+static bool grower_holds(void)
+{
+	return LOAD(sh->grower_done) && !grower_died();
 }
 
 /* Wait for the grower to be done and settle, to die, or for time to end. */
@@ -1776,7 +1780,6 @@ static bool wait_run(const struct run *r, double t_fg)
 	double deadline = t_fg + (r->fixed_s ? r->fixed_s : RUN_LIMIT_S);
 	bool settling = false;
 	double done, t;
-	int i;
 
 	for (;;) {
 		done = LOAD(sh->grower_done) / 1e6;
@@ -1785,14 +1788,9 @@ static bool wait_run(const struct run *r, double t_fg)
 			return !r->fixed_s && !settling;
 		if (!r->fixed_s && done > 0 && t >= done + r->settle_s)
 			return false;
-		if (!r->fixed_s && !done) {
-			for (i = 0; i < nr_procs; i++)
-				if (procs[i].role == ROLE_GROWER &&
-				    death_of(procs[i].pid, NULL) >= 0 &&
-				    !settling) {
-					deadline = t + r->settle_s;
-					settling = true;
-				}
+		if (!r->fixed_s && !done && !settling && grower_died()) {
+			deadline = t + r->settle_s;
+			settling = true;
 		}
 		usleep(10000);
 	}

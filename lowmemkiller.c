@@ -44,6 +44,7 @@
 
 static void lmk_apply_cost(int cost);
 static void lmk_poll_kick(void);
+static unsigned long lmk_landing_pages(void);
 /*
  * Both change only under kernel_param_lock(THIS_MODULE), which parameter
  * setters also run under, so a write racing with init or exit never touches
@@ -63,10 +64,13 @@ static bool lmk_stopping;		/* exit started; stops re-arming */
  *              exited victims have yet to give back (enum lmk_mem_view)
  * @other_file: file pages reclaim could drop: not shmem, not unevictable,
  *              not swap cache
+ * @landing:    the part of @other_free that exited victims have yet to
+ *              give back (lmk_landing_pages()), 0 for the views without it
  */
 struct lmk_mem {
 	unsigned long other_free;
 	unsigned long other_file;
+	unsigned long landing;
 };
 
 /* The most victims one pass may kill: 1 + the deficit_kills maximum. */
@@ -148,6 +152,11 @@ static void lmk_landing_add(unsigned long pages)
 	WRITE_ONCE(lmk_landing.nr, i + 1);
 }
 
+static bool lmk_landing_pending(void)
+{
+	return READ_ONCE(lmk_landing.nr) != 0;
+}
+
 /**
  * lmk_landing_pages() - memory of exited victims not yet back
  *
@@ -215,11 +224,29 @@ static void lmk_read_mem(struct lmk_mem *m, enum lmk_mem_view view)
 #endif
 	if (view != LMK_MEM_QUICK)
 		free += lmk_pcp_free_pages();
-	if (view == LMK_MEM_DUE)
-		free += lmk_landing_pages();
 	free -= lmk_reserve_pages();
+	m->landing = view == LMK_MEM_DUE ? lmk_landing_pages() : 0;
+	free += m->landing;
 	m->other_free = free > 0 ? free : 0;
 	m->other_file = file > 0 ? file : 0;
+}
+
+/*
+ * The first row @m crosses (lmk_find_row()).  When only the memory still
+ * landing keeps a row from being crossed, that counts in
+ * stats/landing_holds.
+ */
+static int lmk_mem_row(const struct lmk_table *t, const struct lmk_mem *m)
+{
+	int row = lmk_find_row(t, m->other_free, m->other_file);
+	unsigned long back;
+
+	if (row >= 0 || !m->landing)
+		return row;
+	back = m->other_free > m->landing ? m->other_free - m->landing : 0;
+	if (lmk_find_row(t, back, m->other_file) >= 0)
+		lmk_stat_inc(LMK_STAT_LANDING_HOLDS);
+	return row;
 }
 
 static void lmk_table_snapshot(struct lmk_table *t)
@@ -1421,8 +1448,7 @@ static unsigned long lmk_pass(enum lmk_reason reason, bool rehearsal)
 	lmk_read_mem(&mem, reason == LMK_REASON_OOM ? LMK_MEM_BACK :
 						      LMK_MEM_DUE);
 	lmk_table_snapshot(&table);
-	row = lmk_pass_row(&table, lmk_find_row(&table, mem.other_free,
-						mem.other_file), &reason);
+	row = lmk_pass_row(&table, lmk_mem_row(&table, &mem), &reason);
 	lmk_note_crossing(row);
 	if (rehearsal) {
 		/* A crossed row gets a real pass, at the next poll. */
@@ -1508,7 +1534,15 @@ static unsigned long lmk_count_objects(struct shrinker *s,
 	lmk_read_mem(&mem, LMK_MEM_QUICK);
 	lmk_table_snapshot(&table);
 	row = lmk_find_row(&table, mem.other_free, mem.other_file);
-	new = lmk_note_crossing(row);
+	/*
+	 * This view leaves out the memory exited victims have yet to give
+	 * back.  While there is some, a crossing seen here may not be one:
+	 * the scan, which counts that memory, notes it instead.
+	 */
+	if (row >= 0 && lmk_landing_pending())
+		new = false;
+	else
+		new = lmk_note_crossing(row);
 	if (row < 0)
 		return 0;
 	lmk_stat_inc(LMK_STAT_COUNT_NEED_KILL);
@@ -1646,7 +1680,7 @@ static void lmk_poll_fn(struct work_struct *work)
 		return;
 	lmk_read_mem(&mem, LMK_MEM_DUE);
 	lmk_table_snapshot(&table);
-	row = lmk_find_row(&table, mem.other_free, mem.other_file);
+	row = lmk_mem_row(&table, &mem);
 	lmk_note_crossing(row);
 
 	/* A row needs both below it: either one well above keeps us idle. */

@@ -451,6 +451,7 @@ static const char * const lmk_stat_names[] = {
 	[LMK_STAT_SHORTLIST_BUILDS]	= "shortlist_builds",
 	[LMK_STAT_SHORTLIST_HITS]	= "shortlist_hits",
 	[LMK_STAT_REHEARSALS]		= "rehearsals",
+	[LMK_STAT_LANDING_HOLDS]	= "landing_holds",
 };
 
 static_assert(ARRAY_SIZE(lmk_stat_names) == NR_LMK_STATS);
@@ -508,8 +509,18 @@ static ssize_t lmk_reset_store(struct module_attribute *a,
 
 static struct module_attribute lmk_reset_attr =
 	__ATTR(reset, 0200, NULL, lmk_reset_store);
+
+/* Not a counter: what the killer counts as free now, though not yet back. */
+static ssize_t lmk_landing_kb_show(struct module_attribute *a,
+				   struct module_kobject *mk, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", lmk_pages_to_kb(lmk_landing_pages()));
+}
+
+static struct module_attribute lmk_landing_kb_attr =
+	__ATTR(landing_kb, 0444, lmk_landing_kb_show, NULL);
 static struct lmk_stat_attr lmk_stat_attrs[NR_LMK_STATS];
-static struct attribute *lmk_stat_attr_ptrs[NR_LMK_STATS + 2];
+static struct attribute *lmk_stat_attr_ptrs[NR_LMK_STATS + 3];
 
 static const struct attribute_group lmk_stats_group = {
 	.name = "stats",
@@ -531,7 +542,8 @@ static void lmk_stats_build(void)
 		lmk_stat_attr_ptrs[i] = &sa->attr.attr;
 	}
 	lmk_stat_attr_ptrs[NR_LMK_STATS] = &lmk_reset_attr.attr;
-	lmk_stat_attr_ptrs[NR_LMK_STATS + 1] = NULL;
+	lmk_stat_attr_ptrs[NR_LMK_STATS + 1] = &lmk_landing_kb_attr.attr;
+	lmk_stat_attr_ptrs[NR_LMK_STATS + 2] = NULL;
 }
 
 /* ---- kill log ------------------------------------------------------------ */

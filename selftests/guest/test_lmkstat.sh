@@ -9,7 +9,7 @@
 LMKSTAT=/tests/lmkstat
 [ -f "$LMKSTAT" ] || skip_all "$LMKSTAT is not in the payload"
 
-ktap_plan 15
+ktap_plan 16
 # minfree may not exceed RAM; RAM in pages crosses row 1 for sure.
 total=$(awk '/^MemTotal:/ { print int($2 / 4) }' /proc/meminfo)
 mib=$((total / 256))
@@ -71,6 +71,10 @@ diff=$((${mine:-0} - theirs))
 echo "# other_free: lmkstat ${mine:-?} pages, module $theirs pages"
 check "lmkstat other_free is within 5% of the module's" \
 	test -n "$mine" -a "$theirs" -gt 0 -a $((diff * 20)) -le "$theirs"
+
+# nobody exited: no memory is counted as on its way back
+check "other_free breakdown ends with landing 0" \
+	has '^  other_free = free [0-9]+ \+ per-cpu [0-9]+ - reserve [0-9]+ .*\+ landing 0$'
 
 kill $high $low
 wait $high $low 2>/dev/null

@@ -843,7 +843,7 @@ TEST_F(sel, memory_on_its_way_is_not_killed_for_again)
 {
 	long before, cost, view;
 	int i, rfd, adj = 900;
-	long long kills;
+	long long kills, holds;
 	pid_t pid;
 
 	ASSERT_EQ(0, lmk_param_set("death_timeout_ms", "200"));
@@ -865,11 +865,16 @@ TEST_F(sel, memory_on_its_way_is_not_killed_for_again)
 	ASSERT_EQ(0, lmk_one_row(900, (view + cost) / 4));
 	reap_for(1500);
 	kills = lmk_stat("kills");
+	holds = lmk_stat("landing_holds");
 	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
 	printf("# %d processes of %d threads, %ld kB each, free %ld kB: %lld killed for %ld kB\n",
 	       THREADED_PROCS, THREADS, cost, view, kills, cost);
+	printf("# the credit held %lld reads back\n", holds);
 	EXPECT_LE(1, kills);
 	EXPECT_GE(3, kills);
+	/* It was the credit that held the next kills back, and it ran out. */
+	EXPECT_LE(1, holds);
+	EXPECT_EQ(0, lmk_stat("landing_kb"));
 }
 
 TEST_HARNESS_MAIN

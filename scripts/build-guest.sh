@@ -27,3 +27,4 @@ done
 cp -r "$root/examples/modprobe.d" "$root/tools/lmkstat" "$out/"
 chmod +x "$out"/test_* "$out"/*.sh 2>/dev/null || true
 cp "$root/examples/lmk-on-kill" "$out/"
+cp "$root/Documentation/ABI/testing/sysfs-module-lowmemkiller" "$out/"

@@ -120,9 +120,12 @@ static bool lmk_victim_pending(void)
  * still.  For a small process or one of many threads that is most of what
  * it gives back.  A pass that read the memory state before they land
  * would kill again for memory already on its way, so for two RCU grace
- * periods after the exit was seen, the second started when the first
- * ends, the victim's page tables and kernel stacks count as free
- * (lmk_landing_pages()).  An entry that finds the list full is dropped:
+ * periods after the exit was seen, the second started by the first read
+ * that finds the first over, the victim's page tables and kernel stacks
+ * count as free (lmk_landing_pages()).  With the poll on, reads come at
+ * least every poll_ms near the table; with it off, a pass after a long
+ * quiet spell may wait one grace period more.  An entry that finds the
+ * list full is dropped:
  * the next pass may then kill early, never late.  Protected by
  * lmk_victim_lock.
  */

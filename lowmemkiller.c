@@ -125,9 +125,8 @@ static bool lmk_victim_pending(void)
  * count as free (lmk_landing_pages()).  With the poll on, reads come at
  * least every poll_ms near the table; with it off, a pass after a long
  * quiet spell may wait one grace period more.  An entry that finds the
- * list full is dropped:
- * the next pass may then kill early, never late.  Protected by
- * lmk_victim_lock.
+ * list full is dropped: the next pass may then kill early, never late.
+ * Protected by lmk_victim_lock.
  */
 #define LMK_LANDING_MAX		(4 * LMK_BATCH_MAX)
 
@@ -174,7 +173,7 @@ static unsigned long lmk_landing_pages(void)
 	unsigned long sum = 0;
 	unsigned int i = 0;
 
-	if (!READ_ONCE(lmk_landing.nr))
+	if (!lmk_landing_pending())
 		return 0;
 	spin_lock(&lmk_victim_lock);
 	while (i < lmk_landing.nr) {

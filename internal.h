@@ -1,35 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Types shared by the mechanism (lowmemkiller.c) and the interface
- * (sysfs.c).  The module is one translation unit: lowmemkiller.c includes
- * sysfs.c, because Kbuild cannot link a module from an object that has the
- * module's own name.
+ * What the parts of lowmemkiller share.  lowmemkiller.c compiles them as
+ * one unit (it says why); every symbol one part uses from another is
+ * declared here, so each part reads and compiles on its own.
+ *
+ *   sysfs.c    the interface: parameters, statistics, kill log, uevents
+ *   mem.c      the memory state the table is compared with
+ *   victim.c   which process dies: the walk and its ranking
+ *   kill.c     the signal, the processes sharing the memory, the death wait
+ *   trigger.c  when a pass runs: the poll, the shrinker, thrashing, and the
+ *              OOM notifier, which only counts
  */
 #ifndef _LMK_INTERNAL_H
 #define _LMK_INTERNAL_H
 
 #include <linux/atomic.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "lowmemkiller.h"
 
-#define LMK_VERSION	"0.1.0"
+#define LMK_VERSION	"0.2.0"
 
 /**
  * enum lmk_reason - what made lowmemkiller look for a victim
- * @LMK_REASON_SHRINKER: reclaim called the shrinker with a row crossed
- * @LMK_REASON_POLL:     the pressure poll saw a row crossed before reclaim
- * @LMK_REASON_OOM:      the kernel OOM killer was about to act
+ * @LMK_REASON_SHRINKER:  reclaim called the shrinker with a row crossed
+ * @LMK_REASON_POLL:      the pressure poll saw a row crossed before reclaim
  * @LMK_REASON_THRASHING: the file cache was refaulted beyond thrashing_limit
- * @NR_LMK_REASONS:      number of reasons
+ * @NR_LMK_REASONS:       number of reasons
  */
 enum lmk_reason {
 	LMK_REASON_SHRINKER,
 	LMK_REASON_POLL,
-	LMK_REASON_OOM,
 	LMK_REASON_THRASHING,
 	NR_LMK_REASONS,
 };
@@ -37,7 +44,8 @@ enum lmk_reason {
 /**
  * enum lmk_size_metric - how a candidate's size is measured
  * @LMK_SIZE_RSS:      resident pages only, as the Android driver did
- * @LMK_SIZE_RSS_SWAP: resident pages plus swap entries
+ * @LMK_SIZE_RSS_SWAP: resident pages, swap entries and page tables, the
+ *                     sum oom_badness() ranks by
  * @NR_LMK_SIZE:       number of metrics
  */
 enum lmk_size_metric {
@@ -67,19 +75,13 @@ enum lmk_stat_item {
 	LMK_STAT_KERNEL_OOM,
 	LMK_STAT_DRY_RUN,
 	LMK_STAT_POLL_KILLS,
-	LMK_STAT_OOM_KILLS,
 	LMK_STAT_THRASHING_KILLS,
-	LMK_STAT_SHORTLIST_BUILDS,
-	LMK_STAT_SHORTLIST_HITS,
-	LMK_STAT_REHEARSALS,
-	LMK_STAT_LANDING_HOLDS,
 	NR_LMK_STATS,
 };
 
 /**
  * struct lmk_kill_info - one kill decision, as logged, traced and notified
  * @ts_ns:      ktime_get_ns() when SIGKILL was sent (or would have been)
- * @cross_ns:   ktime_get_ns() when the crossing was first seen, or 0
  * @pid:        pid of the victim thread that owned the mm
  * @tgid:       the victim's process id
  * @uid:        the victim's real uid in the initial namespace
@@ -98,7 +100,6 @@ enum lmk_stat_item {
  */
 struct lmk_kill_info {
 	u64 ts_ns;
-	u64 cross_ns;
 	pid_t pid;
 	pid_t tgid;
 	uid_t uid;
@@ -117,18 +118,94 @@ struct lmk_kill_info {
 };
 
 /**
- * struct lmk_table_rcu - a published table
- * @t:   the table
- * @rcu: for kfree_rcu() once replaced
- *
- * Readers take rcu_read_lock() and copy what they need; writers build a new
- * one and publish it with rcu_assign_pointer(), so a scan never sees half of
- * a table.
+ * struct lmk_victim - a process chosen to die
+ * @pid:  its thread-group pid, referenced: what is signalled and waited on
+ * @mm:   its memory, mmgrab()bed: what its sharers are found by and what
+ *        the death wait watches
+ * @gain: pages of RAM its death gives back: resident pages and page tables
+ * @info: its identity and size, and the pass's context
  */
-struct lmk_table_rcu {
-	struct lmk_table t;
-	struct rcu_head rcu;
+struct lmk_victim {
+	struct pid *pid;
+	struct mm_struct *mm;
+	unsigned long gain;
+	struct lmk_kill_info info;
 };
+
+/* The most victims one pass may kill: 1 + the deficit_kills maximum. */
+#define LMK_BATCH_MAX		16
+
+/**
+ * struct lmk_mem - the memory state the table is compared with, in pages
+ * @other_free: free pages above the allocator's reserve
+ * @other_file: file pages reclaim could drop: not shmem, not unevictable,
+ *              not swap cache
+ */
+struct lmk_mem {
+	unsigned long other_free;
+	unsigned long other_file;
+};
+
+/* lowmemkiller.c: the module's life.  See there for the locking. */
+extern bool lmk_running;
+extern bool lmk_stopping;
+
+/* sysfs.c: parameters.  Written under kernel_param_lock(), read once. */
+extern unsigned int lmk_cost;
+extern unsigned int lmk_debug_level;
+extern unsigned int lmk_death_timeout_ms;
+extern unsigned int lmk_poll_ms;
+extern unsigned int lmk_deficit_kills;
+extern unsigned int lmk_thrashing_limit;
+extern unsigned int lmk_victim_size;
+extern bool lmk_dry_run;
+extern bool lmk_uevent_identity;
+extern const char * const lmk_reason_names[NR_LMK_REASONS];
+
+void lmk_table_snapshot(struct lmk_table *t);
+unsigned int lmk_rows_in_force(void);
+void lmk_stat_add(enum lmk_stat_item item, u64 v);
+void lmk_stat_inc(enum lmk_stat_item item);
+void lmk_stat_max(enum lmk_stat_item item, u64 v);
+
+/* The exit_ms a kill log entry gets when death_timeout_ms passed first. */
+#define LMK_EXIT_TIMEOUT	(-2)
+
+u64 lmk_log_add(const struct lmk_kill_info *info);
+void lmk_log_set_exit(u64 seq, s64 exit_ms);
+void lmk_notify_pending(void);
+int lmk_interface_init(void);
+void lmk_interface_exit(void);
+
+/* mem.c */
+void lmk_read_mem(struct lmk_mem *m, bool exact);
+
+/* victim.c */
+unsigned int lmk_select(const struct lmk_kill_info *tmpl, unsigned int max,
+			struct lmk_victim *v);
+void lmk_victim_put(struct lmk_victim *v);
+
+/* kill.c */
+void lmk_kill(struct lmk_victim *v);
+void lmk_kill_report(struct lmk_victim *v);
+void lmk_death_wait_add(struct lmk_victim *v, u64 seq);
+void lmk_death_wait_update(void);
+bool lmk_death_wait_pending(void);
+void lmk_death_wait_release(void);
+void lmk_watch_fn(struct work_struct *work);
+
+/* trigger.c */
+extern struct mutex lmk_scan_mutex;
+int lmk_triggers_init(void);
+void lmk_triggers_exit(void);
+void lmk_poll_kick(void);
+void lmk_apply_cost(int cost);
+void lmk_poll_fn(struct work_struct *work);
+
+/* lowmemkiller.c: the module's workqueue and its two works. */
+extern struct workqueue_struct *lmk_wq;
+extern struct delayed_work lmk_watch_work;	/* death wait, uevents */
+extern struct delayed_work lmk_poll_work;	/* early trigger */
 
 static inline u64 lmk_pages_to_kb(unsigned long pages)
 {

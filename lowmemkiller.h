@@ -4,8 +4,8 @@
  *
  * Nothing here takes a lock, touches a global or calls into the kernel, so
  * the same code is compiled into the module and into the host unit tests
- * (selftests/unit/).  The mechanism (task walk, kill) lives in
- * lowmemkiller.c and the interface (parameters, sysfs, trace) in sysfs.c.
+ * (selftests/unit/) and KUnit (kunit/).  The mechanism and the interface
+ * are the module's parts (internal.h lists them).
  */
 #ifndef _LOWMEMKILLER_H
 #define _LOWMEMKILLER_H
@@ -182,50 +182,53 @@ static inline unsigned int lmk_batch_count(const unsigned long *size,
 }
 
 /**
- * lmk_levels_floor() - the floor of a list of the top adj levels
- * @adj:   the adj of each process kept, highest first
- * @nr:    how many are kept
- * @floor: the floor so far: every candidate at or above it is kept
- * @min:   keep at least this many when there are that many (1 or more)
- * @max:   keep at most this many
+ * lmk_pass_row() - the row a pass acts on
+ * @t:         table
+ * @crossed:   the row the memory state crosses (lmk_find_row()), or -1
+ * @thrashing: the file cache is thrashing (lmk_thrashing())
  *
- * Called after each insertion.  More than @max kept: the lowest level goes
- * and the floor is just above it.  Else, @min or more: the floor is the
- * level of the @min-th, and whoever is below it goes.  The floor never
- * falls; levels are kept or dropped whole.
+ * The crossed row, whatever asked for the pass.  With none crossed,
+ * thrashing acts at the top row, the least important processes: it says
+ * that memory is short, not by how much.
  *
- * Return: the new floor; the caller drops the entries below it.
+ * Return: the row, or -1 when the pass has nothing to do.
  */
-static inline long lmk_levels_floor(const short *adj, unsigned int nr,
-				    long floor, unsigned int min,
-				    unsigned int max)
+static inline int lmk_pass_row(const struct lmk_table *t, int crossed,
+			       bool thrashing)
 {
-	long f = floor;
+	unsigned int rows = lmk_table_rows(t);
 
-	if (nr > max)
-		f = adj[nr - 1] + 1;
-	else if (nr >= min)
-		f = adj[min - 1];
-	return f > floor ? f : floor;
+	if (crossed >= 0)
+		return crossed;
+	if (thrashing && rows)
+		return (int)rows - 1;
+	return -1;
 }
 
 /**
- * lmk_shortlist_settles() - can the shortlist's picks stand for a walk's?
- * @nr:      picks the shortlist gave
- * @max:     picks the pass asked for
- * @floor:   the shortlist holds every candidate at or above this adj
- * @min_adj: the crossed row's adj
- * @kill:    how many of the @nr picks the pass would kill
+ * lmk_near_table() - is the memory state near enough for the fast poll?
+ * @t:          table
+ * @other_free: free pages above the allocator's reserve
+ * @other_file: reclaimable file pages
  *
- * A walk could only add candidates below @floor, ranked after every pick.
- * They would change nothing if the picks are all the pass wants, if the
- * row allows none of them, or if the picks already cover the deficit.
+ * A row needs both below its minfree, so either one above twice the top
+ * row keeps the poll slow.
+ *
+ * Return: true when both are within twice the top row's minfree; false
+ * for an empty table.
  */
-static inline bool lmk_shortlist_settles(unsigned int nr, unsigned int max,
-					 long floor, long min_adj,
-					 unsigned int kill)
+static inline bool lmk_near_table(const struct lmk_table *t,
+				  unsigned long other_free,
+				  unsigned long other_file)
 {
-	return nr == max || floor <= min_adj || kill < nr;
+	unsigned int rows = lmk_table_rows(t);
+	unsigned long top;
+
+	if (!rows)
+		return false;
+	top = (unsigned long)t->minfree[rows - 1];
+	/* minfree is at most the RAM size: twice it cannot wrap. */
+	return other_free <= 2 * top && other_file <= 2 * top;
 }
 
 /*

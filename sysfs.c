@@ -8,7 +8,7 @@
  * /sys/module/lowmemkiller/stats/ (0444, reset is 0200).  The kill log,
  * which names other users' processes, is root-only in debugfs.
  *
- * This file is included by lowmemkiller.c; see internal.h.
+ * Part of the lowmemkiller unit (lowmemkiller.c).
  */
 #include <linux/debugfs.h>
 #include <linux/kobject.h>
@@ -19,15 +19,15 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/vmalloc.h>
 
-static const char * const lmk_reason_names[] = {
+#include "internal.h"
+
+const char * const lmk_reason_names[NR_LMK_REASONS] = {
 	[LMK_REASON_SHRINKER]	= "shrinker",
 	[LMK_REASON_POLL]	= "poll",
-	[LMK_REASON_OOM]	= "oom",
 	[LMK_REASON_THRASHING]	= "thrashing",
 };
-
-static_assert(ARRAY_SIZE(lmk_reason_names) == NR_LMK_REASONS);
 
 static const char * const lmk_parse_error_names[] = {
 	[LMK_PARSE_OK]		= "ok",
@@ -48,6 +48,20 @@ static const char * const lmk_size_names[] = {
 static_assert(ARRAY_SIZE(lmk_size_names) == NR_LMK_SIZE);
 
 /* ---- the minfree/adj table ---------------------------------------------- */
+
+/**
+ * struct lmk_table_rcu - a published table
+ * @t:   the table
+ * @rcu: for kfree_rcu() once replaced
+ *
+ * Readers take rcu_read_lock() and copy what they need; writers build a new
+ * one and publish it with rcu_assign_pointer(), so a pass never sees half
+ * of a table.
+ */
+struct lmk_table_rcu {
+	struct lmk_table t;
+	struct rcu_head rcu;
+};
 
 /*
  * Android's defaults: minfree 6, 8, 16 and 64 MiB (in 4 KiB pages) against
@@ -70,7 +84,12 @@ static struct lmk_table_rcu __rcu *lmk_table_cur =
 	RCU_INITIALIZER(&lmk_table_default);
 static DEFINE_MUTEX(lmk_table_mutex);
 
-static unsigned int lmk_rows_in_force(void)
+/**
+ * lmk_rows_in_force() - rows of the table in force
+ *
+ * Context: any.
+ */
+unsigned int lmk_rows_in_force(void)
 {
 	unsigned int rows;
 
@@ -78,6 +97,19 @@ static unsigned int lmk_rows_in_force(void)
 	rows = lmk_table_rows(&rcu_dereference(lmk_table_cur)->t);
 	rcu_read_unlock();
 	return rows;
+}
+
+/**
+ * lmk_table_snapshot() - copy the table in force
+ * @t: receives it
+ *
+ * Context: any; takes rcu_read_lock().
+ */
+void lmk_table_snapshot(struct lmk_table *t)
+{
+	rcu_read_lock();
+	*t = rcu_dereference(lmk_table_cur)->t;
+	rcu_read_unlock();
 }
 
 static void lmk_reject(const char *param, enum lmk_parse_error why)
@@ -264,7 +296,7 @@ static const struct kernel_param_ops lmk_uint_ops = {
  * values make reclaim call the killer later in a reclaim pass.  Android's
  * default, DEFAULT_SEEKS * 16.  Range 1..1000, default 32.
  */
-static unsigned int lmk_cost = 32;
+unsigned int lmk_cost = 32;
 
 static void lmk_cost_apply(unsigned int v)
 {
@@ -278,7 +310,7 @@ MODULE_PARM_DESC(cost, "shrinker seeks, 1..1000 (default 32)");
  * 0: silent; 1: one line per kill; 2: also when a row is crossed but no
  * process may be killed.  Default 1.
  */
-static unsigned int lmk_debug_level = 1;
+unsigned int lmk_debug_level = 1;
 LMK_UINT_PARAM(debug_level, lmk_debug_level, 0, 2, NULL);
 MODULE_PARM_DESC(debug_level,
 		 "0 silent, 1 log kills, 2 also log crossings with no victim (default 1)");
@@ -288,7 +320,7 @@ MODULE_PARM_DESC(debug_level,
  * memory or this many milliseconds have passed.  The Android driver used a
  * fixed second.  Range 10..60000, default 1000.
  */
-static unsigned int lmk_death_timeout_ms = 1000;
+unsigned int lmk_death_timeout_ms = 1000;
 LMK_UINT_PARAM(death_timeout_ms, lmk_death_timeout_ms, 10, 60000, NULL);
 MODULE_PARM_DESC(death_timeout_ms,
 		 "longest wait for a victim to exit before the next kill, ms, 10..60000 (default 1000)");
@@ -299,7 +331,7 @@ MODULE_PARM_DESC(death_timeout_ms,
  * leaves the shrinker and the OOM notifier as the only triggers.  Range
  * 0..10000, default 10.
  */
-static unsigned int lmk_poll_ms = 10;
+unsigned int lmk_poll_ms = 10;
 
 static void lmk_poll_apply(unsigned int v)
 {
@@ -319,7 +351,7 @@ MODULE_PARM_DESC(poll_ms,
  * (lmk_batch_count()).  0 kills one process per pass, as Android did.
  * Range 0..15, default 15.
  */
-static unsigned int lmk_deficit_kills = 15;
+unsigned int lmk_deficit_kills = 15;
 LMK_UINT_PARAM(deficit_kills, lmk_deficit_kills, 0, 15, NULL);
 MODULE_PARM_DESC(deficit_kills,
 		 "extra kills per pass while the deficit exceeds the victims' size, 0..15 (default 15)");
@@ -330,12 +362,12 @@ MODULE_PARM_DESC(deficit_kills,
  * (lmk_thrashing()); the poll then kills at the top row's adj, one victim
  * per second at most.  0 turns the check off.
  */
-static unsigned int lmk_thrashing_limit = 50;
+unsigned int lmk_thrashing_limit = 50;
 LMK_UINT_PARAM(thrashing_limit, lmk_thrashing_limit, 0, 1000, NULL);
 MODULE_PARM_DESC(thrashing_limit,
 		 "percent of the file cache refaulted per second that counts as thrashing, 0 = off, 0..1000 (default 50)");
 
-/* ---- dry run, shortlist, victim size ------------------------------------- */
+/* ---- dry run, uevent identity, victim size ------------------------------- */
 
 /*
  * Booleans take exactly Y, N, 1 or 0 (case-insensitive), unlike the stock
@@ -371,25 +403,30 @@ static const struct kernel_param_ops lmk_bool_ops = {
 };
 
 /* Choose, log and trace victims as usual, but send no signal.  Default N. */
-static bool lmk_dry_run;
+bool lmk_dry_run;
 module_param_cb(dry_run, &lmk_bool_ops, &lmk_dry_run, 0644);
 MODULE_PARM_DESC(dry_run, "select and log victims without killing: Y or N (default N)");
 
 /*
- * Choose from the shortlist, found ahead of the pass (lowmemkiller.c),
- * rather than walk every process on every pass.  Default Y.
+ * Put the victim's pid, thread-group id, command name and uid in kill
+ * uevents.  Any local process may listen to uevents, and so may every
+ * network namespace of the initial user namespace, since the module's
+ * kobject is untagged: they would learn what the root-only kill log and
+ * /proc under hidepid= keep from them.  Only root may turn it on.
+ * Default N.
  */
-static bool lmk_shortlist_on = true;
-module_param_cb(shortlist, &lmk_bool_ops, &lmk_shortlist_on, 0644);
-MODULE_PARM_DESC(shortlist,
-		 "choose from candidates found ahead of the pass instead of walking every process: Y or N (default Y)");
+bool lmk_uevent_identity;
+module_param_cb(uevent_identity, &lmk_bool_ops, &lmk_uevent_identity, 0644);
+MODULE_PARM_DESC(uevent_identity,
+		 "put the victim's pid, comm and uid in kill uevents: Y or N (default N)");
 
 /*
  * How a candidate's size is measured for ties and the log: "rss" as on
- * Android, or "rss+swap", so that a process pushed out to zram or swap
- * still counts at its real size.  Default rss+swap.
+ * Android, or "rss+swap", resident pages, swap entries and page tables,
+ * the sum the kernel's oom_badness() ranks by, so that a process pushed
+ * out to zram or swap still counts at its real size.  Default rss+swap.
  */
-static unsigned int lmk_victim_size = LMK_SIZE_RSS_SWAP;
+unsigned int lmk_victim_size = LMK_SIZE_RSS_SWAP;
 
 static int lmk_victim_size_set(const char *val, const struct kernel_param *kp)
 {
@@ -446,28 +483,23 @@ static const char * const lmk_stat_names[] = {
 	[LMK_STAT_KERNEL_OOM]		= "kernel_oom_events",
 	[LMK_STAT_DRY_RUN]		= "dry_run_selections",
 	[LMK_STAT_POLL_KILLS]		= "poll_kills",
-	[LMK_STAT_OOM_KILLS]		= "oom_notifier_kills",
 	[LMK_STAT_THRASHING_KILLS]	= "thrashing_kills",
-	[LMK_STAT_SHORTLIST_BUILDS]	= "shortlist_builds",
-	[LMK_STAT_SHORTLIST_HITS]	= "shortlist_hits",
-	[LMK_STAT_REHEARSALS]		= "rehearsals",
-	[LMK_STAT_LANDING_HOLDS]	= "landing_holds",
 };
 
 static_assert(ARRAY_SIZE(lmk_stat_names) == NR_LMK_STATS);
 static_assert(LMK_STAT_KILLS_ROW5 - LMK_STAT_KILLS_ROW0 + 1 == LMK_MAX_ROWS);
 
-static void lmk_stat_add(enum lmk_stat_item item, u64 v)
+void lmk_stat_add(enum lmk_stat_item item, u64 v)
 {
 	atomic64_add(v, &lmk_stats[item]);
 }
 
-static void lmk_stat_inc(enum lmk_stat_item item)
+void lmk_stat_inc(enum lmk_stat_item item)
 {
 	atomic64_inc(&lmk_stats[item]);
 }
 
-static void lmk_stat_max(enum lmk_stat_item item, u64 v)
+void lmk_stat_max(enum lmk_stat_item item, u64 v)
 {
 	s64 old = atomic64_read(&lmk_stats[item]);
 
@@ -510,17 +542,8 @@ static ssize_t lmk_reset_store(struct module_attribute *a,
 static struct module_attribute lmk_reset_attr =
 	__ATTR(reset, 0200, NULL, lmk_reset_store);
 
-/* Not a counter: what the killer counts as free now, though not yet back. */
-static ssize_t lmk_landing_kb_show(struct module_attribute *a,
-				   struct module_kobject *mk, char *buf)
-{
-	return sysfs_emit(buf, "%llu\n", lmk_pages_to_kb(lmk_landing_pages()));
-}
-
-static struct module_attribute lmk_landing_kb_attr =
-	__ATTR(landing_kb, 0444, lmk_landing_kb_show, NULL);
 static struct lmk_stat_attr lmk_stat_attrs[NR_LMK_STATS];
-static struct attribute *lmk_stat_attr_ptrs[NR_LMK_STATS + 3];
+static struct attribute *lmk_stat_attr_ptrs[NR_LMK_STATS + 2];
 
 static const struct attribute_group lmk_stats_group = {
 	.name = "stats",
@@ -542,8 +565,7 @@ static void lmk_stats_build(void)
 		lmk_stat_attr_ptrs[i] = &sa->attr.attr;
 	}
 	lmk_stat_attr_ptrs[NR_LMK_STATS] = &lmk_reset_attr.attr;
-	lmk_stat_attr_ptrs[NR_LMK_STATS + 1] = &lmk_landing_kb_attr.attr;
-	lmk_stat_attr_ptrs[NR_LMK_STATS + 2] = NULL;
+	lmk_stat_attr_ptrs[NR_LMK_STATS + 1] = NULL;
 }
 
 /* ---- kill log ------------------------------------------------------------ */
@@ -555,23 +577,33 @@ static void lmk_stats_build(void)
  * @exit_ms:  time the victim took to release its memory, -1 while unknown,
  *            LMK_EXIT_TIMEOUT if death_timeout_ms passed first
  */
-#define LMK_EXIT_TIMEOUT	(-2)
-
 struct lmk_kill_rec {
 	struct lmk_kill_info info;
 	u64 seq;
 	s64 exit_ms;
 };
 
-/* Ring of the last lmk_log_size kills; all fields under lmk_log_lock. */
+/*
+ * Ring of the last lmk_log_size kills, entry seq in slot seq % size.  The
+ * kill path takes lmk_log_lock for one copy in or out; readers format
+ * outside it.  Sequence numbers run on across a resize, so an exit time
+ * always lands on its own entry.
+ */
 static DEFINE_SPINLOCK(lmk_log_lock);
-static struct lmk_kill_rec *lmk_log;
-static unsigned int lmk_log_size = 64;
-static u64 lmk_log_next = 1;		/* seq of the next entry */
-static u64 lmk_log_dropped;		/* entries overwritten */
-static u64 lmk_notify_next = 1;		/* seq of the next uevent */
+static struct lmk_kill_rec *lmk_log;	/* under lmk_log_lock */
+static unsigned int lmk_log_size = 64;	/* under lmk_log_lock */
+static u64 lmk_log_next = 1;		/* seq of the next entry; same */
+static u64 lmk_log_dropped;		/* entries overwritten; same */
+static u64 lmk_notify_next = 1;		/* seq of the next uevent; same */
 
-static u64 lmk_log_add(const struct lmk_kill_info *info)
+/**
+ * lmk_log_add() - append a kill to the log
+ * @info: the decision
+ *
+ * Context: any process context; takes lmk_log_lock.
+ * Return: the entry's sequence number.
+ */
+u64 lmk_log_add(const struct lmk_kill_info *info)
 {
 	struct lmk_kill_rec *rec;
 	u64 seq;
@@ -590,7 +622,14 @@ static u64 lmk_log_add(const struct lmk_kill_info *info)
 	return seq;
 }
 
-static void lmk_log_set_exit(u64 seq, s64 exit_ms)
+/**
+ * lmk_log_set_exit() - record how long a victim took to go
+ * @seq:     its entry, from lmk_log_add()
+ * @exit_ms: milliseconds, or LMK_EXIT_TIMEOUT
+ *
+ * Context: any process context; takes lmk_log_lock.
+ */
+void lmk_log_set_exit(u64 seq, s64 exit_ms)
 {
 	struct lmk_kill_rec *rec;
 
@@ -601,6 +640,20 @@ static void lmk_log_set_exit(u64 seq, s64 exit_ms)
 			rec->exit_ms = exit_ms;
 	}
 	spin_unlock(&lmk_log_lock);
+}
+
+/* Copy entry @seq out of the ring; false if it is gone. */
+static bool lmk_log_get(u64 seq, struct lmk_kill_rec *out)
+{
+	bool found = false;
+
+	spin_lock(&lmk_log_lock);
+	if (lmk_log && seq < lmk_log_next) {
+		*out = lmk_log[seq % lmk_log_size];
+		found = out->seq == seq;
+	}
+	spin_unlock(&lmk_log_lock);
+	return found;
 }
 
 static void lmk_log_print(struct seq_file *m, const struct lmk_kill_rec *rec)
@@ -616,11 +669,6 @@ static void lmk_log_print(struct seq_file *m, const struct lmk_kill_rec *rec)
 		   lmk_pages_to_kb(i->other_file), i->row,
 		   lmk_pages_to_kb(i->minfree), lmk_reason_names[i->reason],
 		   i->dry_run);
-	if (i->cross_ns && i->cross_ns <= i->ts_ns)
-		seq_printf(m, " reaction_us=%llu",
-			   div_u64(i->ts_ns - i->cross_ns, NSEC_PER_USEC));
-	else
-		seq_puts(m, " reaction_us=-");
 	if (i->dry_run)
 		seq_puts(m, " exit_ms=-\n");
 	else if (rec->exit_ms == LMK_EXIT_TIMEOUT)
@@ -631,38 +679,70 @@ static void lmk_log_print(struct seq_file *m, const struct lmk_kill_rec *rec)
 		seq_printf(m, " exit_ms=%lld\n", rec->exit_ms);
 }
 
+/*
+ * The header, then each entry still in the ring, oldest first.  Each is
+ * copied out under the lock and formatted after it, so a reader of
+ * thousands of entries never holds up the kill path.
+ */
 static int lmk_log_show(struct seq_file *m, void *v)
 {
-	u64 seq, first;
+	struct lmk_kill_rec rec;
+	u64 seq, first, next, dropped;
+	unsigned int size;
 
 	spin_lock(&lmk_log_lock);
-	seq_printf(m, "# entries=%llu dropped=%llu size=%u\n",
-		   lmk_log_next - 1, lmk_log_dropped, lmk_log_size);
-	first = lmk_log_next > lmk_log_size ? lmk_log_next - lmk_log_size : 1;
-	for (seq = first; lmk_log && seq < lmk_log_next; seq++) {
-		const struct lmk_kill_rec *rec = &lmk_log[seq % lmk_log_size];
-
-		if (rec->seq == seq)
-			lmk_log_print(m, rec);
-	}
+	next = lmk_log_next;
+	size = lmk_log_size;
+	dropped = lmk_log_dropped;
 	spin_unlock(&lmk_log_lock);
+	seq_printf(m, "# entries=%llu dropped=%llu size=%u\n", next - 1,
+		   dropped, size);
+	first = next > size ? next - size : 1;
+	for (seq = first; seq < next; seq++)
+		if (lmk_log_get(seq, &rec))
+			lmk_log_print(m, &rec);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lmk_log);
 
 /*
- * Entries kept in the kill log (debugfs lowmemkiller/kills).  Resizing
- * empties the log.  Range 1..4096, default 64.
+ * Move the entries of @old (@old_size slots) into @next (@size slots),
+ * the newest that fit, counting the others as dropped.
  */
+static void lmk_log_move(struct lmk_kill_rec *next, unsigned int size,
+			 const struct lmk_kill_rec *old,
+			 unsigned int old_size)
+{
+	u64 first = lmk_log_next > size ? lmk_log_next - size : 1;
+	unsigned int i;
+
+	lockdep_assert_held(&lmk_log_lock);
+	for (i = 0; i < old_size; i++) {
+		const struct lmk_kill_rec *rec = &old[i];
+
+		if (rec->seq >= first)
+			next[rec->seq % size] = *rec;
+		else if (rec->seq)
+			lmk_log_dropped++;
+	}
+}
+
+/*
+ * Entries kept in the kill log (debugfs lowmemkiller/kills).  A resize
+ * keeps the newest entries that fit.  Range 1..4096, default 64.
+ */
+#define LMK_LOG_SIZE_MAX	4096
+
 static int lmk_log_size_set(const char *val, const struct kernel_param *kp)
 {
 	struct lmk_kill_rec *next, *old;
-	unsigned int n;
+	unsigned int n, old_size;
 
 	if (READ_ONCE(lmk_stopping))
 		return -ENODEV;
-	if (kstrtouint(val, 10, &n) || n < 1 || n > 4096) {
-		pr_warn_ratelimited("kill_log_size: write rejected: want an integer in 1..4096; old value kept\n");
+	if (kstrtouint(val, 10, &n) || n < 1 || n > LMK_LOG_SIZE_MAX) {
+		pr_warn_ratelimited("kill_log_size: write rejected: want an integer in 1..%u; old value kept\n",
+				    LMK_LOG_SIZE_MAX);
 		return -EINVAL;
 	}
 	/*
@@ -670,21 +750,20 @@ static int lmk_log_size_set(const char *val, const struct kernel_param *kp)
 	 * in lmk_interface_init(); before that, just take the size.
 	 */
 	if (!lmk_log) {
-		lmk_log_size = n;
+		WRITE_ONCE(lmk_log_size, n);
 		return 0;
 	}
-	next = kcalloc(n, sizeof(*next), GFP_KERNEL);
+	next = kvcalloc(n, sizeof(*next), GFP_KERNEL);
 	if (!next)
 		return -ENOMEM;
 	spin_lock(&lmk_log_lock);
 	old = lmk_log;
+	old_size = lmk_log_size;
+	lmk_log_move(next, n, old, old_size);
 	lmk_log = next;
-	lmk_log_size = n;
-	lmk_log_dropped = 0;
-	lmk_log_next = 1;
-	lmk_notify_next = 1;
+	WRITE_ONCE(lmk_log_size, n);
 	spin_unlock(&lmk_log_lock);
-	kfree(old);
+	kvfree(old);
 	return 0;
 }
 
@@ -704,22 +783,30 @@ MODULE_PARM_DESC(kill_log_size,
 
 /* ---- uevents ------------------------------------------------------------- */
 
+/* The victim's identity, for uevents when uevent_identity is on. */
+struct lmk_uevent_identity {
+	char pid[24];
+	char tgid[24];
+	char comm[9 + TASK_COMM_LEN];
+	char uid[24];
+};
+
 /*
  * One KOBJ_CHANGE uevent on /sys/module/lowmemkiller per kill log entry,
  * sent from the watch worker: never from reclaim, since building a uevent
- * allocates memory.
+ * allocates memory.  The victim's identity goes in only with
+ * uevent_identity (see there).
  */
 static void lmk_notify_one(const struct lmk_kill_rec *rec)
 {
 	const struct lmk_kill_info *i = &rec->info;
-	char pid[24], tgid[24], comm[9 + TASK_COMM_LEN], uid[24], adj[24];
-	char min_adj[24], rss[32], size[32], reason[24], dry[16], row[16];
-	char *envp[13];
+	char seq[32], adj[24], min_adj[24], rss[32], size[32], reason[24];
+	char dry[16], row[16];
+	struct lmk_uevent_identity id;
+	char *envp[14];
+	int n = 0;
 
-	snprintf(pid, sizeof(pid), "LMK_PID=%d", i->pid);
-	snprintf(tgid, sizeof(tgid), "LMK_TGID=%d", i->tgid);
-	snprintf(comm, sizeof(comm), "LMK_COMM=%s", i->comm);
-	snprintf(uid, sizeof(uid), "LMK_UID=%u", i->uid);
+	snprintf(seq, sizeof(seq), "LMK_SEQ=%llu", rec->seq);
 	snprintf(adj, sizeof(adj), "LMK_ADJ=%d", i->adj);
 	snprintf(min_adj, sizeof(min_adj), "LMK_MIN_ADJ=%d", i->min_adj);
 	snprintf(rss, sizeof(rss), "LMK_RSS_KB=%llu", lmk_pages_to_kb(i->rss));
@@ -729,58 +816,79 @@ static void lmk_notify_one(const struct lmk_kill_rec *rec)
 		 lmk_reason_names[i->reason]);
 	snprintf(dry, sizeof(dry), "LMK_DRY_RUN=%d", i->dry_run);
 	snprintf(row, sizeof(row), "LMK_ROW=%d", i->row);
-	envp[0] = "LMK_EVENT=kill";
-	envp[1] = pid;
-	envp[2] = tgid;
-	envp[3] = comm;
-	envp[4] = uid;
-	envp[5] = adj;
-	envp[6] = min_adj;
-	envp[7] = rss;
-	envp[8] = size;
-	envp[9] = reason;
-	envp[10] = dry;
-	envp[11] = row;
-	envp[12] = NULL;
+	envp[n++] = "LMK_EVENT=kill";
+	envp[n++] = seq;
+	envp[n++] = adj;
+	envp[n++] = min_adj;
+	envp[n++] = rss;
+	envp[n++] = size;
+	envp[n++] = reason;
+	envp[n++] = dry;
+	envp[n++] = row;
+	if (READ_ONCE(lmk_uevent_identity)) {
+		snprintf(id.pid, sizeof(id.pid), "LMK_PID=%d", i->pid);
+		snprintf(id.tgid, sizeof(id.tgid), "LMK_TGID=%d", i->tgid);
+		snprintf(id.comm, sizeof(id.comm), "LMK_COMM=%s", i->comm);
+		snprintf(id.uid, sizeof(id.uid), "LMK_UID=%u", i->uid);
+		envp[n++] = id.pid;
+		envp[n++] = id.tgid;
+		envp[n++] = id.comm;
+		envp[n++] = id.uid;
+	}
+	envp[n] = NULL;
 	kobject_uevent_env(&THIS_MODULE->mkobj.kobj, KOBJ_CHANGE, envp);
 }
 
-static void lmk_notify_pending(void)
+/* The next entry to notify, copied out; false when there is none. */
+static bool lmk_notify_take(struct lmk_kill_rec *out)
+{
+	bool found = false;
+
+	spin_lock(&lmk_log_lock);
+	while (!found && lmk_notify_next < lmk_log_next) {
+		/* Entries already overwritten are skipped. */
+		if (lmk_log_next - lmk_notify_next > lmk_log_size)
+			lmk_notify_next = lmk_log_next - lmk_log_size;
+		if (lmk_log) {
+			*out = lmk_log[lmk_notify_next % lmk_log_size];
+			found = out->seq == lmk_notify_next;
+		}
+		lmk_notify_next++;
+	}
+	spin_unlock(&lmk_log_lock);
+	return found;
+}
+
+/**
+ * lmk_notify_pending() - send the uevents of the kills not yet notified
+ *
+ * Context: process context, outside reclaim; takes lmk_log_lock.
+ */
+void lmk_notify_pending(void)
 {
 	struct lmk_kill_rec rec;
 
-	for (;;) {
-		bool found = false;
-
-		spin_lock(&lmk_log_lock);
-		if (lmk_log && lmk_notify_next < lmk_log_next) {
-			/* Skip entries already overwritten. */
-			if (lmk_log_next - lmk_notify_next > lmk_log_size)
-				lmk_notify_next = lmk_log_next - lmk_log_size;
-			rec = lmk_log[lmk_notify_next % lmk_log_size];
-			found = rec.seq == lmk_notify_next;
-			lmk_notify_next++;
-		} else if (lmk_notify_next < lmk_log_next) {
-			lmk_notify_next = lmk_log_next;
-		}
-		spin_unlock(&lmk_log_lock);
-		if (!found)
-			break;
+	while (lmk_notify_take(&rec))
 		lmk_notify_one(&rec);
-	}
 }
 
 /* ---- setup --------------------------------------------------------------- */
 
 static struct dentry *lmk_debugfs_dir;
 
-static int lmk_interface_init(void)
+/**
+ * lmk_interface_init() - create the kill log, the statistics and debugfs
+ *
+ * Context: module init.
+ * Return: 0 or a negative errno, with nothing left behind.
+ */
+int lmk_interface_init(void)
 {
 	struct lmk_kill_rec *log;
 	int err;
 
 	kernel_param_lock(THIS_MODULE);
-	log = kcalloc(lmk_log_size, sizeof(*log), GFP_KERNEL);
+	log = kvcalloc(lmk_log_size, sizeof(*log), GFP_KERNEL);
 	if (log) {
 		spin_lock(&lmk_log_lock);
 		lmk_log = log;
@@ -805,11 +913,16 @@ err_log:
 	spin_lock(&lmk_log_lock);
 	lmk_log = NULL;
 	spin_unlock(&lmk_log_lock);
-	kfree(log);
+	kvfree(log);
 	return err;
 }
 
-static void lmk_interface_exit(void)
+/**
+ * lmk_interface_exit() - remove what lmk_interface_init() created
+ *
+ * Context: module exit or init's unwind, no pass or worker running.
+ */
+void lmk_interface_exit(void)
 {
 	struct lmk_table_rcu *t;
 	struct lmk_kill_rec *log;
@@ -821,7 +934,7 @@ static void lmk_interface_exit(void)
 	log = lmk_log;
 	lmk_log = NULL;
 	spin_unlock(&lmk_log_lock);
-	kfree(log);
+	kvfree(log);
 
 	mutex_lock(&lmk_table_mutex);
 	t = rcu_replace_pointer(lmk_table_cur, &lmk_table_default,

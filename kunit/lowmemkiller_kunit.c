@@ -192,21 +192,22 @@ static void lmk_batch_count_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 2U, lmk_batch_count(huge, 3, ULONG_MAX));
 }
 
-static void lmk_shortlist_test(struct kunit *test)
+static void lmk_pass_row_test(struct kunit *test)
 {
-	const short adj[] = { 999, 950, 900, 900, 900, 800 };
-	const short one[] = { 500, 500, 500, 500 };
+	struct lmk_table t, empty = { .nr_minfree = 0, .nr_adj = 0 };
 
-	/* the floor: the level of the min-th, the lowest level past max */
-	KUNIT_EXPECT_EQ(test, -1000L, lmk_levels_floor(adj, 3, -1000, 4, 6));
-	KUNIT_EXPECT_EQ(test, 900L, lmk_levels_floor(adj, 6, -1000, 3, 6));
-	KUNIT_EXPECT_EQ(test, 501L, lmk_levels_floor(one, 4, -1000, 2, 3));
-	KUNIT_EXPECT_EQ(test, 960L, lmk_levels_floor(adj, 3, 960, 2, 6));
-	/* its picks stand when full, complete for the row, or enough */
-	KUNIT_EXPECT_TRUE(test, lmk_shortlist_settles(16, 16, 900, 0, 16));
-	KUNIT_EXPECT_TRUE(test, lmk_shortlist_settles(3, 16, 705, 705, 3));
-	KUNIT_EXPECT_TRUE(test, lmk_shortlist_settles(3, 16, 900, 0, 2));
-	KUNIT_EXPECT_FALSE(test, lmk_shortlist_settles(3, 16, 900, 0, 3));
+	android_table(&t);
+	/* the crossed row, whatever asks; thrashing alone: the top row */
+	KUNIT_EXPECT_EQ(test, 2, lmk_pass_row(&t, 2, false));
+	KUNIT_EXPECT_EQ(test, 2, lmk_pass_row(&t, 2, true));
+	KUNIT_EXPECT_EQ(test, 3, lmk_pass_row(&t, -1, true));
+	KUNIT_EXPECT_EQ(test, -1, lmk_pass_row(&t, -1, false));
+	KUNIT_EXPECT_EQ(test, -1, lmk_pass_row(&empty, -1, true));
+	/* near: both free and file within twice the top row */
+	KUNIT_EXPECT_TRUE(test, lmk_near_table(&t, 32768, 32768));
+	KUNIT_EXPECT_FALSE(test, lmk_near_table(&t, 32769, 0));
+	KUNIT_EXPECT_FALSE(test, lmk_near_table(&t, 0, 32769));
+	KUNIT_EXPECT_FALSE(test, lmk_near_table(&empty, 0, 0));
 }
 
 static void lmk_thrashing_test(struct kunit *test)
@@ -500,7 +501,7 @@ static struct kunit_case lowmemkiller_test_cases[] = {
 	KUNIT_CASE(lmk_row_one_and_six_rows),
 	KUNIT_CASE(lmk_row_deficit_test),
 	KUNIT_CASE(lmk_batch_count_test),
-	KUNIT_CASE(lmk_shortlist_test),
+	KUNIT_CASE(lmk_pass_row_test),
 	KUNIT_CASE(lmk_thrashing_test),
 	KUNIT_CASE(lmk_victim_pairs),
 	KUNIT_CASE(lmk_victim_lists),

@@ -56,15 +56,6 @@ int lmk_probe(void)
 {
 	return register_shrinker(&lmk_probe_shrinker, "%s", "probe");
 }'
-	# 6.2+: mm->rss_stat[] is an array of percpu_counter
-	probe HAVE_MM_RSS_PERCPU '
-#include <linux/mm_types.h>
-#include <linux/percpu_counter.h>
-s64 lmk_probe(struct mm_struct *mm);
-s64 lmk_probe(struct mm_struct *mm)
-{
-	return percpu_counter_sum_positive(&mm->rss_stat[MM_ANONPAGES]);
-}'
 } >"$work/lmk_config.h"
 
 mv "$work/lmk_config.h" "$out/lmk_config.h"

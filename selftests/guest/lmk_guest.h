@@ -354,7 +354,6 @@ static inline int kmsg_count(int fd, const char *needle)
 struct kill_entry {
 	int pid, tgid, adj, min_adj, row, dry_run;
 	long rss_kb, swap_kb, size_kb, free_kb, file_kb, minfree_kb, exit_ms;
-	long reaction_us;
 	double ts;		/* seconds, CLOCK_MONOTONIC, when SIGKILL was sent */
 	char reason[16];
 	char comm[32];
@@ -420,8 +419,6 @@ static inline int kill_log_read(struct kill_entry *e, int max)
 		kv_str(line, "comm", e[n].comm, sizeof(e[n].comm));
 		kv_str(line, "exit_ms", ex, sizeof(ex));
 		e[n].exit_ms = (ex[0] >= '0' && ex[0] <= '9') ? atol(ex) : -1;
-		kv_str(line, "reaction_us", ex, sizeof(ex));
-		e[n].reaction_us = (ex[0] >= '0' && ex[0] <= '9') ? atol(ex) : -1;
 		n++;
 	}
 	fclose(f);
@@ -480,6 +477,45 @@ static inline int kill_log_wait(struct kill_entry *e, int max, int n, int ms)
 __attribute__((constructor)) static inline void lmk_protect_self(void)
 {
 	set_oom_score_adj(getpid(), -1000);
+}
+
+#define KILL_LINE_MAX	512
+
+/*
+ * The kill log's entries as they are printed, header left out, for the
+ * fields struct kill_entry does not hold (seq): read them with kv_long()
+ * and kv_str().  Returns the number of entries or -errno.
+ */
+static inline int kill_log_lines(char (*line)[KILL_LINE_MAX], int max)
+{
+	char buf[KILL_LINE_MAX];
+	int n = 0;
+	FILE *f;
+
+	f = fopen(LMK_KILL_LOG, "r");
+	if (!f)
+		return -errno;
+	while (n < max && fgets(buf, sizeof(buf), f)) {
+		if (buf[0] == '#')
+			continue;
+		snprintf(line[n++], KILL_LINE_MAX, "%s", buf);
+	}
+	fclose(f);
+	return n;
+}
+
+/* The seq of the newest kill log entry whose tgid is @tgid, or -1. */
+static inline long kill_log_seq_of(pid_t tgid)
+{
+	static char line[64][KILL_LINE_MAX];
+	long seq = -1;
+	int n, i;
+
+	n = kill_log_lines(line, 64);
+	for (i = 0; i < n; i++)
+		if (kv_long(line[i], "tgid") == tgid)
+			seq = kv_long(line[i], "seq");
+	return seq;
 }
 
 #endif /* _LMK_GUEST_H */

@@ -30,7 +30,7 @@ static const struct {
 	{ "thrashing_limit",	K_UINT, 0, 1000 },
 	{ "kill_log_size",	K_UINT, 1, 4096 },
 	{ "dry_run",		K_BOOL },
-	{ "shortlist",		K_BOOL },
+	{ "uevent_identity",	K_BOOL },
 	{ "victim_size",	K_SIZE },
 };
 

@@ -9,7 +9,7 @@ lmk_unload
 check "insmod succeeds" insmod "$LMK_KO"
 check "module is listed" sh -c 'lsmod | grep -q "^lowmemkiller "'
 for f in minfree adj cost debug_level death_timeout_ms dry_run victim_size \
-	 kill_log_size poll_ms deficit_kills thrashing_limit shortlist; do
+	 kill_log_size poll_ms deficit_kills thrashing_limit uevent_identity; do
 	[ -f "$P/$f" ] || { echo "# missing $P/$f"; missing=1; }
 done
 expect_eq "every parameter file exists" "${missing:-0}" 0

@@ -16,7 +16,7 @@ expect_eq "default cost" "$(cat $P/cost)" 32
 expect_eq "default debug_level" "$(cat $P/debug_level)" 1
 expect_eq "default death_timeout_ms" "$(cat $P/death_timeout_ms)" 1000
 expect_eq "default dry_run" "$(cat $P/dry_run)" N
-expect_eq "default shortlist" "$(cat $P/shortlist)" Y
+expect_eq "default uevent_identity" "$(cat $P/uevent_identity)" N
 expect_eq "default victim_size" "$(cat $P/victim_size)" "rss+swap"
 expect_eq "default kill_log_size" "$(cat $P/kill_log_size)" 64
 expect_eq "default poll_ms" "$(cat $P/poll_ms)" 10
@@ -50,9 +50,9 @@ expect_eq "victim_size reads back" "$(cat $P/victim_size)" rss
 check "write dry_run" write $P/dry_run Y
 expect_eq "dry_run reads back" "$(cat $P/dry_run)" Y
 write $P/dry_run N
-check "write shortlist" write $P/shortlist n
-expect_eq "shortlist reads back" "$(cat $P/shortlist)" N
-write $P/shortlist Y
+check "write uevent_identity" write $P/uevent_identity y
+expect_eq "uevent_identity reads back" "$(cat $P/uevent_identity)" Y
+write $P/uevent_identity N
 check "write kill_log_size" write $P/kill_log_size 128
 expect_eq "kill_log_size reads back" "$(cat $P/kill_log_size)" 128
 
@@ -63,7 +63,7 @@ snapshot()
 {
 	for f in minfree adj cost debug_level death_timeout_ms dry_run \
 		 victim_size kill_log_size poll_ms deficit_kills thrashing_limit \
-		 shortlist; do
+		 uevent_identity; do
 		printf '%s=%s;' "$f" "$(cat $P/$f)"
 	done
 }
@@ -119,7 +119,7 @@ reject debug_level 3
 reject death_timeout_ms 5
 reject death_timeout_ms 60001
 reject dry_run maybe
-reject shortlist yes
+reject uevent_identity yes
 reject victim_size swap
 reject victim_size ""
 reject kill_log_size 0

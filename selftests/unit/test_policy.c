@@ -283,57 +283,53 @@ TEST(batch_sum_does_not_wrap)
 	EXPECT_EQ(2U, lmk_batch_count(near, 3, ULONG_MAX));
 }
 
-/* ---- the shortlist ---------------------------------------------------- */
+/* ---- the pass's row and the poll's pace --------------------------- */
 
-TEST(levels_floor_stays_down_until_min_are_kept)
+TEST_F(android, pass_row_is_the_crossed_row_whatever_asks)
 {
-	const short adj[] = { 999, 950, 900 };
-
-	EXPECT_EQ(-1000, lmk_levels_floor(adj, 3, -1000, 4, 6));
-	EXPECT_EQ(-1000, lmk_levels_floor(adj, 0, -1000, 4, 6));
+	EXPECT_EQ(2, lmk_pass_row(&self->t, 2, false));
+	EXPECT_EQ(2, lmk_pass_row(&self->t, 2, true));
+	EXPECT_EQ(0, lmk_pass_row(&self->t, 0, true));
 }
 
-TEST(levels_floor_is_the_level_of_the_min_th)
+TEST_F(android, pass_row_for_thrashing_alone_is_the_top_row)
 {
-	const short adj[] = { 999, 950, 900, 900, 900, 800 };
-
-	/* the 3rd is at 900: 900 stays whole, 800 goes */
-	EXPECT_EQ(900, lmk_levels_floor(adj, 6, -1000, 3, 6));
-	EXPECT_EQ(950, lmk_levels_floor(adj, 6, -1000, 2, 6));
+	EXPECT_EQ(3, lmk_pass_row(&self->t, -1, true));
 }
 
-TEST(levels_floor_drops_the_lowest_level_past_max)
+TEST_F(android, pass_row_none_without_a_crossing_or_thrashing)
 {
-	const short one[] = { 500, 500, 500, 500 };
-	const short two[] = { 999, 500, 500, 500 };
-
-	/* past max: the level that does not fit goes, even the only one */
-	EXPECT_EQ(501, lmk_levels_floor(one, 4, -1000, 2, 3));
-	EXPECT_EQ(501, lmk_levels_floor(two, 4, -1000, 2, 3));
+	EXPECT_EQ(-1, lmk_pass_row(&self->t, -1, false));
 }
 
-TEST(levels_floor_never_falls)
+TEST(pass_row_none_for_an_empty_table)
 {
-	const short adj[] = { 999, 950, 900 };
+	struct lmk_table t = { .nr_minfree = 0, .nr_adj = 0 };
 
-	EXPECT_EQ(960, lmk_levels_floor(adj, 3, 960, 2, 6));
-	EXPECT_EQ(960, lmk_levels_floor(adj, 3, 960, 4, 6));
+	EXPECT_EQ(-1, lmk_pass_row(&t, -1, true));
+	EXPECT_EQ(-1, lmk_pass_row(&t, -1, false));
 }
 
-TEST(shortlist_settles_when_full_complete_or_covered)
+TEST_F(android, near_table_within_twice_the_top_row)
 {
-	/* all the picks the pass asked for */
-	EXPECT_TRUE(lmk_shortlist_settles(16, 16, 900, 0, 16));
-	/* fewer, but the row allows nothing below the floor */
-	EXPECT_TRUE(lmk_shortlist_settles(3, 16, 700, 705, 3));
-	EXPECT_TRUE(lmk_shortlist_settles(3, 16, 705, 705, 3));
-	/* fewer, but the deficit is covered before the last pick */
-	EXPECT_TRUE(lmk_shortlist_settles(3, 16, 900, 0, 2));
-	/* fewer, all killed, and the row allows more below the floor */
-	EXPECT_FALSE(lmk_shortlist_settles(3, 16, 900, 0, 3));
-	EXPECT_FALSE(lmk_shortlist_settles(0, 1, 900, 0, 0));
-	/* nobody at all, and nothing below the floor allowed */
-	EXPECT_TRUE(lmk_shortlist_settles(0, 1, -1000, 0, 0));
+	/* the top row is 16384 pages */
+	EXPECT_TRUE(lmk_near_table(&self->t, 32768, 32768));
+	EXPECT_TRUE(lmk_near_table(&self->t, 0, 0));
+	EXPECT_TRUE(lmk_near_table(&self->t, 16384, 100));
+}
+
+TEST_F(android, near_table_needs_both_free_and_file_near)
+{
+	EXPECT_FALSE(lmk_near_table(&self->t, 32769, 0));
+	EXPECT_FALSE(lmk_near_table(&self->t, 0, 32769));
+	EXPECT_FALSE(lmk_near_table(&self->t, ULONG_MAX, ULONG_MAX));
+}
+
+TEST(near_table_never_for_an_empty_table)
+{
+	struct lmk_table t = { .nr_minfree = 0, .nr_adj = 0 };
+
+	EXPECT_FALSE(lmk_near_table(&t, 0, 0));
 }
 
 /* ---- thrashing ------------------------------------------------------ */

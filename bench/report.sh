@@ -47,6 +47,7 @@ function walkcell(w, ns_total, ns_max, visited) {
 	return sprintf("%d, %.0f/%.0f, %.0f", w, ns_total / w / 1000,
 		       ns_max / 1000, visited / w)
 }
+function inperiod(n) { return n == "n/a" || n == "" || n == 0 ? "" : " (" n ")" }
 function firstcell(first, n, last) {
 	if (first == "n/a" || n == "" || n <= 1)
 		return first
@@ -112,7 +113,7 @@ tail -n +2 "$plots/unsorted.csv" | awk -F, '
 		n = split("ladder burst protected creep ties crowd filecache thirdparty", s, " ")
 		for (i = 1; i <= n; i++)
 			srank[s[i]] = i
-		n = split("oom earlyoom lmk walk shrinker wsf", m, " ")
+		n = split("oom earlyoom lmk shrinker wsf", m, " ")
 		for (i = 1; i <= n; i++)
 			mrank[m[i]] = i
 	}
@@ -243,17 +244,22 @@ with MemAvailable then.  The foreground reader's **passes** over its working
 set are its useful work and **stall** the longest gap between two of them
 (the filecache reader rereads 96 MiB per pass, the others touch 8 MiB every
 10 ms).  **PSI full** is the growth of `full total` in
-/proc/pressure/memory.  **reaction** and **exit** come from the module's kill
-log (`reaction_us`: from the first sight of the crossing to the kill, for
-the first pass after the module was loaded, as its first and last kill and
-how many it made when more than one, and, average, 90th percentile and
-maximum, for the kills of later passes; `exit_ms`: from the kill to the
-victim's memory being released).  The first pass runs the pass and kill
-code for the first time since the module was loaded, code an emulated
-guest must translate first (the pass itself ran once ahead, short of the
-signal, in the poll's rehearsal as memory came near the table): the
-section "The first kill,
-module loaded once" measures that.  **walk** is
+/proc/pressure/memory.  **reaction** is measured by the bench, not by the
+module: from the first of the bench's own samples (every 10 ms) that
+showed the kill's row crossed (the state the module compares, free pages
+above the allocator's reserve and reclaimable file pages, both below the
+row), or from the previous victims' exit when that is later, to the kill,
+timed by the module's tracepoint on the same clock.  It is a lower bound
+with the sampler's resolution: the crossing came up to one sampling
+period before the sample that showed it, and a kill made before any
+sample showed it counts as 0 (**in period** counts those).  It is given
+for the first pass (the kills made before any victim was gone: the first
+and last kill and how many when more than one) and, average, 90th
+percentile and maximum, for the later kills.  **exit** comes from the
+module's kill log (`exit_ms`: from the kill to the victim's memory being
+released).  The first pass runs the pass and kill code for the first time
+since the module was loaded, code an emulated guest must translate first:
+the section "The first kill, module loaded once" measures that.  **walk** is
 the module's statistics: walks, mean and longest walk time, processes
 visited per walk.  Times are those of an emulated (TCG) guest on a shared
 host: compare modes with one another, not with real hardware.  Each cell is
@@ -264,7 +270,7 @@ EOF
 	for k in $kvers; do
 		echo "## $k"
 		echo
-		echo "| scenario | mode | kills | min | excess | min (table) | excess (table) | excess (end) | viol. | fg lost | kernel OOM kills (invoked) | min avail MiB | 1st kill s (avail MiB) | passes | stall ms | PSI full ms | grow s | reaction µs: first pass, rest avg/p90/max | exit ms avg/max | walks: n, µs avg/max, tasks/walk |"
+		echo "| scenario | mode | kills | min | excess | min (table) | excess (table) | excess (end) | viol. | fg lost | kernel OOM kills (invoked) | min avail MiB | 1st kill s (avail MiB) | passes | stall ms | PSI full ms | grow s | reaction ms: first pass, rest avg/p90/max (in period) | exit ms avg/max | walks: n, µs avg/max, tasks/walk |"
 		echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 		awk -F, -v k="$k" "$fmt_awk"'
 			NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -276,7 +282,7 @@ EOF
 					g("first_kill_s") " (" mib(g("avail_first_kill_kb")) ")"
 				note = g("timeout") == 1 ? " (limit)" : ""
 				st = g("runsh_status") == "0" ? "" : " †"
-				printf "| %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s%s | %s, %s/%s/%s | %s/%s | %s |\n",
+				printf "| %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s%s | %s, %s/%s/%s%s | %s/%s | %s |\n",
 					g("scenario"), g("mode"), st, g("kills"),
 					g("min_kills"), g("excess_kills"),
 					g("min_kills_table"), g("excess_kills_table"),
@@ -286,10 +292,11 @@ EOF
 					mib(g("min_avail_kb")), first, g("passes"),
 					g("worst_stall_ms"), g("psi_full_ms"),
 					g("grow_s"), note,
-					firstcell(g("reaction_us_first"), g("first_pass_kills"),
-						  g("reaction_us_first_pass_max")),
-					g("reaction_us_rest_avg"),
-					g("reaction_us_rest_p90"), g("reaction_us_rest_max"),
+					firstcell(g("reaction_ms_first"), g("first_pass_kills"),
+						  g("reaction_ms_first_pass_max")),
+					g("reaction_ms_rest_avg"),
+					g("reaction_ms_rest_p90"), g("reaction_ms_rest_max"),
+					inperiod(g("reaction_in_period")),
 					g("exit_ms_avg"), g("exit_ms_max"), walk
 			}' "$csv"
 		echo
@@ -303,78 +310,43 @@ EOF
 		cat <<'EOF'
 How the module learns that a row is crossed, measured on the scenarios
 where acting late shows.  **shrinker**: the module with reclaim (its
-shrinker) and the OOM notifier only (`poll_ms=0`).  **wsf**: the same with
+shrinker) as its only trigger (`poll_ms=0`; the OOM notifier only counts
+kernel OOM events, the kernel OOM killer is the backstop).  **wsf**: the same with
 `vm.watermark_scale_factor=3000`, the most the sysctl allows, so that kswapd
 wakes, and reclaim calls the shrinker, 30 % of memory above the min
 watermark instead of 0.1 %.  **lmk**: the default, the shrinker plus the
 poll (every 10 ms near the top row, every 100 ms above it); its rows repeat
 those of the table above.  **kswapd 1st run** is when kswapd first ran
 (vmstat `pageoutrun`), with MemAvailable then: where a trigger on kswapd
-wake-ups would act.  **by poll / OOM notifier / shrinker** splits the
-module's kills by the path that made them.
+wake-ups would act.  **by poll / shrinker** splits the module's kills by
+the path that made them; **kernel OOM kills** are the kernel's own, from
+its log.
 EOF
 		echo
 		for k in $kvers; do
 			echo "### $k"
 			echo
-			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | kswapd 1st run s (avail MiB) | 1st kill s (avail MiB) | min avail MiB | by poll / OOM notifier / shrinker | PSI full ms | stall ms | reaction µs: first pass, rest avg/max |"
+			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | kswapd 1st run s (avail MiB) | 1st kill s (avail MiB) | min avail MiB | by poll / shrinker | PSI full ms | stall ms | reaction ms: first pass, rest avg/max |"
 			echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 			awk -F, -v k="$k" -v cmp="shrinker wsf" \
 				-v modes="shrinker wsf lmk" "$cmp_awk"'
 				function at(t, kb) { return t == "n/a" ? "none" : t " (" mib(kb) ")" }
 				function out(s, m) {
-					shr = v["lmk_kills"] - v["poll_kills"] - v["oom_notifier_kills"]
+					shr = v["lmk_kills"] - v["poll_kills"]
 					if (v["thrashing_kills"] != "n/a" && v["thrashing_kills"] != "")
 						shr -= v["thrashing_kills"]
-					printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %s, %s/%s |\n",
+					printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s, %s/%s |\n",
 						s, m, v["kills"], v["excess_kills_table"],
 						v["violations"], v["oom_kills"],
 						at(v["kswapd_first_s"], v["avail_kswapd_kb"]),
 						at(v["first_kill_s"], v["avail_first_kill_kb"]),
 						mib(v["min_avail_kb"]),
-						v["poll_kills"], v["oom_notifier_kills"], shr,
+						v["poll_kills"], shr,
 						v["psi_full_ms"], v["worst_stall_ms"],
-						firstcell(v["reaction_us_first"], v["first_pass_kills"],
-							  v["reaction_us_first_pass_max"]),
-						v["reaction_us_rest_avg"],
-						v["reaction_us_rest_max"]
-				}' "$csv"
-			echo
-		done
-	fi
-	if grep -qE '^[^,]*,walk,' "$csv"; then
-		echo "## The shortlist"
-		echo
-		cat <<'EOF'
-How long a kill waits for its victims to be chosen.  **walk**: the module
-with `shortlist=N`, walking every process on every pass.  **lmk**: the
-default, where the walk is made ahead, after each pass and while memory is
-near the table, and a pass reads only the shortlisted processes again
-unless a process was created or an oom_score_adj written since; its rows
-repeat those of the first table.  **walks** counts every walk, those that
-built the shortlist included; **passes from the shortlist** those that
-chose without a walk.
-EOF
-		echo
-		for k in $kvers; do
-			echo "### $k"
-			echo
-			echo "| scenario | mode | kills | excess (table) | viol. | kernel OOM kills | reaction µs: first pass, rest avg/p50/p90/max | walks: n, µs avg/max, tasks/walk | shortlist builds | passes from the shortlist | PSI full ms |"
-			echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-			awk -F, -v k="$k" -v cmp=walk -v modes="walk lmk" "$cmp_awk"'
-				function out(s, m) {
-					printf "| %s | %s | %s | %s | %s | %s | %s, %s/%s/%s/%s | %s | %s | %s | %s |\n",
-						s, m, v["kills"], v["excess_kills_table"],
-						v["violations"], v["oom_kills"],
-						firstcell(v["reaction_us_first"], v["first_pass_kills"],
-							  v["reaction_us_first_pass_max"]),
-						v["reaction_us_rest_avg"],
-						v["reaction_us_rest_p50"], v["reaction_us_rest_p90"],
-						v["reaction_us_rest_max"],
-						walkcell(v["scan_walks"], v["scan_ns_total"],
-							 v["scan_ns_max"], v["tasks_visited"]),
-						v["shortlist_builds"], v["shortlist_hits"],
-						v["psi_full_ms"]
+						firstcell(v["reaction_ms_first"], v["first_pass_kills"],
+							  v["reaction_ms_first_pass_max"]),
+						v["reaction_ms_rest_avg"],
+						v["reaction_ms_rest_max"]
 				}' "$csv"
 			echo
 		done
@@ -387,10 +359,12 @@ One boot per kernel runs ladder, creep and burst, then the three again,
 with the module loaded once before the first (bench.mode=warm); the table
 above loads it afresh for each scenario.  Only the boot's first kill runs
 the module's walk and kill code for the first time.  **run** is the order
-in the boot; **longest walk** is the module's scan_ns_max for that run.
+in the boot; **reaction** is measured as in the first table, to the
+sampler's 10 ms; **longest walk** is the module's scan_ns_max for that
+run.
 EOF
 		echo
-		echo "| kernel | run | scenario | kills | excess (table) | viol. | kernel OOM kills | reaction µs: first pass, rest avg/max | longest walk µs |"
+		echo "| kernel | run | scenario | kills | excess (table) | viol. | kernel OOM kills | reaction ms: first pass, rest avg/max | longest walk µs |"
 		echo "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 		for k in $kvers; do
 			[ -f "$logs/$k/warm.log" ] || continue
@@ -399,9 +373,9 @@ EOF
 					v["kernel"], NR, v["scenario"], v["kills"],
 					v["excess_kills_table"], v["violations"],
 					v["oom_kills"],
-					firstcell(v["reaction_us_first"], v["first_pass_kills"],
-						  v["reaction_us_first_pass_max"]),
-					v["reaction_us_rest_avg"], v["reaction_us_rest_max"],
+					firstcell(v["reaction_ms_first"], v["first_pass_kills"],
+						  v["reaction_ms_first_pass_max"]),
+					v["reaction_ms_rest_avg"], v["reaction_ms_rest_max"],
 					v["scan_ns_max"] / 1000
 			}'
 		done
@@ -410,7 +384,7 @@ EOF
 	echo "## Scan cost at scale (module loaded, -m ${BENCH_SCALE_MEM:-1024})"
 	echo
 	cat <<'EOF'
-The module with `shortlist=N`, so that every pass walks.  A one-row table
+The module, loaded with its defaults.  A one-row table
 crossed at once (minfree = all of RAM) with adj 1000, which no process has,
 so that every walk visits every process and finds nothing;
 the poll then walks about ten times a second (its empty-row backoff).  For

@@ -18,14 +18,10 @@
 #               thirdparty"
 #   MODES       default "oom earlyoom lmk"
 #   TRIGGER_SCENARIOS, TRIGGER_MODES
-#               the trigger comparison: the module with the shrinker and the
-#               OOM notifier only ("shrinker"), and so with the watermarks
-#               raised ("wsf"), against "lmk" (default "ladder burst creep"
-#               and "shrinker wsf"; empty to skip)
-#   SHORTLIST_SCENARIOS
-#               the shortlist comparison: the module walking every process
-#               on every pass ("walk", shortlist=N) against "lmk" (default
-#               "crowd thirdparty"; empty to skip)
+#               the trigger comparison: the module with the shrinker as its
+#               only trigger ("shrinker"), and so with the watermarks raised
+#               ("wsf"), against "lmk" (default "ladder burst creep" and
+#               "shrinker wsf"; empty to skip)
 #   WARM        1 (default) to run the warm boot: ladder, creep and burst
 #               twice each with the module loaded once, so that only the
 #               boot's first kill runs the module's code for the first
@@ -48,7 +44,6 @@ scenarios=${SCENARIOS:-ladder burst protected creep ties crowd filecache thirdpa
 modes=${MODES:-oom earlyoom lmk}
 trigger_scenarios=${TRIGGER_SCENARIOS-ladder burst creep}
 trigger_modes=${TRIGGER_MODES-shrinker wsf}
-shortlist_scenarios=${SHORTLIST_SCENARIOS-crowd thirdparty}
 warm=${WARM:-1}
 scaling=${SCALING:-1}
 scale_procs=${SCALE_PROCS:-100,1000,5000}
@@ -137,9 +132,6 @@ for kver in $kernels; do
 		for m in $trigger_modes; do
 			boot "$kver" "$s-$m" "$mem" "bench.mode=$m bench.scenarios=$s"
 		done
-	done
-	for s in $shortlist_scenarios; do
-		boot "$kver" "$s-walk" "$mem" "bench.mode=walk bench.scenarios=$s"
 	done
 	if [ "$warm" = 1 ]; then
 		boot "$kver" warm "$mem" \

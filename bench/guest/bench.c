@@ -13,10 +13,11 @@
  *	pids to stdout and exit, leaving them to the driver
  *
  * A run keeps a table of every process it starts (adj, size, what a kill
- * of it gives back), samples /proc/meminfo every 10 ms, reads the kernel
- * log, reaps its children as they die and, at the end, prints one BENCH
- * line of key=value pairs, the memory time series (BENCHTS lines) and the
- * kills (BENCHKILL lines).  bench/README.md defines every field.
+ * of it gives back), samples /proc/meminfo and the per-CPU free pages every
+ * 10 ms, reads the kernel log and, with the module, its kill tracepoint,
+ * reaps its children as they die and, at the end, prints one BENCH line of
+ * key=value pairs, the memory time series (BENCHTS lines) and the kills
+ * (BENCHKILL lines).  bench/README.md defines every field.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -79,13 +80,16 @@ struct death {
 
 /**
  * struct kill_ev - a kill as the killer itself reported it
- * @t:       when, seconds from the run's start
- * @pid:     the victim (thread group id)
- * @adj:     its oom_score_adj if known, else INT_MIN
- * @size_kb: its size as reported, or -1
- * @comm:    its command name
- * @src:     lmk (kill log), kernel ("Killed process"), earlyoom
- * @reaction_us, @exit_ms: from the kill log, -1 if absent
+ * @t:          when, seconds from the run's start
+ * @pid:        the victim (thread group id)
+ * @adj:        its oom_score_adj if known, else INT_MIN
+ * @size_kb:    its size as reported, or -1
+ * @comm:       its command name
+ * @src:        lmk (the module's tracepoint, or its kill log without
+ *              tracefs), kernel ("Killed process"), earlyoom
+ * @reason:     the module's reason (poll, shrinker...), else empty
+ * @minfree_kb: the module's crossed row, kB, else -1
+ * @exit_ms:    from the module's kill log, -1 if absent
  */
 struct kill_ev {
 	double t;
@@ -94,15 +98,23 @@ struct kill_ev {
 	long size_kb;
 	char comm[16];
 	const char *src;
-	long reaction_us;
+	char reason[16];
+	long minfree_kb;
 	long exit_ms;
 };
 
+/*
+ * One sample of memory: MemFree, file (Active + Inactive file) and
+ * MemAvailable, as the plots show them, and the two numbers the module
+ * compares with its table, other_free and other_file (sampler_fn()).
+ */
 struct sample {
-	float t;
+	double t;
 	int free_kb;
 	int file_kb;
 	int avail_kb;
+	int ofree_kb;
+	int ofile_kb;
 };
 
 /*
@@ -214,8 +226,14 @@ static void kill_children(void)
 
 /* ---- /proc readers ------------------------------------------------------ */
 
+/*
+ * @ofile_kb: other_file as the module computes it (lmk_read_mem()): file
+ *            pages less shmem, unevictable and swap cache, which in
+ *            /proc/meminfo terms is Buffers + Cached - Shmem - Unevictable
+ *            (Cached already leaves the swap cache out)
+ */
 struct meminfo {
-	long free_kb, avail_kb, file_kb;
+	long free_kb, avail_kb, file_kb, ofile_kb;
 };
 
 static int meminfo_fd = -1;
@@ -223,32 +241,119 @@ static int meminfo_fd = -1;
 static void meminfo_read(struct meminfo *m)
 {
 	char buf[4096], *p;
-	long af = 0, inf = 0;
+	long af = 0, inf = 0, bufs = 0, cached = 0, shmem = 0, unevict = 0;
 	ssize_t n;
 
 	if (meminfo_fd < 0)
 		meminfo_fd = open("/proc/meminfo", O_RDONLY);
 	n = pread(meminfo_fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0) {
-		m->free_kb = -1;
-		m->avail_kb = -1;
-		m->file_kb = -1;
-		return;
-	}
-	buf[n] = '\0';
 	m->free_kb = -1;
 	m->avail_kb = -1;
+	m->file_kb = -1;
+	m->ofile_kb = -1;
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
 	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		if (!strncmp(p, "MemFree:", 8))
 			m->free_kb = atol(p + 8);
 		else if (!strncmp(p, "MemAvailable:", 13))
 			m->avail_kb = atol(p + 13);
+		else if (!strncmp(p, "Buffers:", 8))
+			bufs = atol(p + 8);
+		else if (!strncmp(p, "Cached:", 7))
+			cached = atol(p + 7);
+		else if (!strncmp(p, "Shmem:", 6))
+			shmem = atol(p + 6);
+		else if (!strncmp(p, "Unevictable:", 12))
+			unevict = atol(p + 12);
 		else if (!strncmp(p, "Active(file):", 13))
 			af = atol(p + 13);
 		else if (!strncmp(p, "Inactive(file):", 15))
 			inf = atol(p + 15);
 	}
 	m->file_kb = af + inf;
+	m->ofile_kb = bufs + cached - shmem - unevict;
+	if (m->ofile_kb < 0)
+		m->ofile_kb = 0;
+}
+
+/*
+ * /proc/zoneinfo, read whole: the free pages in the per-CPU lists (the
+ * pagesets' "count"), and the reserve the allocator keeps, as the kernel's
+ * calculate_totalreserve_pages() sums it: per zone, the high watermark
+ * (without any boost) plus the largest lowmem_reserve ("protection"),
+ * capped at the zone's managed pages.  Both in kB.  tools/lmkstat reads
+ * them the same way.
+ */
+static int zoneinfo_fd = -1;
+
+static void zone_end(bool *in, long *reserve, long high, long boost,
+		     long prot, long managed)
+{
+	long z = high - boost + prot;
+
+	if (!*in)
+		return;
+	*reserve += z < managed ? z : managed;
+	*in = false;
+}
+
+static void zoneinfo_read(long *pcp_kb, long *reserve_kb)
+{
+	static char buf[65536];
+	long pcp = 0, reserve = 0, high = 0, boost = 0, prot = 0, managed = 0;
+	long page_kb = sysconf(_SC_PAGESIZE) / 1024, v;
+	bool in = false;
+	char *p, *q, *end;
+	ssize_t n;
+
+	if (zoneinfo_fd < 0)
+		zoneinfo_fd = open("/proc/zoneinfo", O_RDONLY);
+	n = pread(zoneinfo_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0) {
+		*pcp_kb = 0;
+		if (reserve_kb)
+			*reserve_kb = 0;
+		return;
+	}
+	buf[n] = '\0';
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, "count:", 6)) {
+			pcp += atol(p + 6);
+		} else if (!reserve_kb) {
+			continue;
+		} else if (!strncmp(p, "Node ", 5)) {
+			zone_end(&in, &reserve, high, boost, prot, managed);
+			in = true;
+			high = 0;
+			boost = 0;
+			prot = 0;
+			managed = 0;
+		} else if (!strncmp(p, "high ", 5)) {
+			high = atol(p + 5);
+		} else if (!strncmp(p, "boost ", 6)) {
+			boost = atol(p + 6);
+		} else if (!strncmp(p, "managed ", 8)) {
+			managed = atol(p + 8);
+		} else if (!strncmp(p, "protection:", 11)) {
+			q = strchr(p, '(');
+			while (q && *q && *q != ')' && *q != '\n') {
+				v = strtol(q + 1, &end, 10);
+				if (end == q + 1)
+					break;
+				if (v > prot)
+					prot = v;
+				q = end;
+			}
+		}
+	}
+	zone_end(&in, &reserve, high, boost, prot, managed);
+	*pcp_kb = pcp * page_kb;
+	if (reserve_kb)
+		*reserve_kb = reserve * page_kb;
 }
 
 /* "full total=" (or "some total=") of /proc/pressure/memory, in us. */
@@ -375,19 +480,27 @@ static int seen_adj(pid_t pid)
 	return INT_MIN;
 }
 
+/*
+ * The allocator's reserve, kB, read at the run's start: the watermarks do
+ * not move during a run (mode wsf sets them before).
+ */
+static long reserve_kb;
+
 static void *sampler_fn(void *arg)
 {
 	struct timespec next;
 	struct meminfo m;
 	unsigned long tick = 0;
-
-	long runs0 = -1, runs;
+	long runs0 = -1, runs, pcp_kb;
+	double t;
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (!LOAD(stopping)) {
 		if (LOAD(watch_stress) && !(tick++ % 10))
 			stress_scan();
 		meminfo_read(&m);
+		t = run_t();
+		zoneinfo_read(&pcp_kb, NULL);
 		if (LOAD(sampling) && m.avail_kb >= 0 && m.avail_kb < min_avail_kb)
 			min_avail_kb = m.avail_kb;
 		if (LOAD(sampling) && kswapd_t == INFINITY) {
@@ -402,10 +515,14 @@ static void *sampler_fn(void *arg)
 		if (nr_samples < MAX_SAMPLES) {
 			struct sample *s = &samples[nr_samples];
 
-			s->t = run_t();
+			long ofree = m.free_kb + pcp_kb - reserve_kb;
+
+			s->t = t;
 			s->free_kb = m.free_kb;
 			s->file_kb = m.file_kb;
 			s->avail_kb = m.avail_kb;
+			s->ofree_kb = ofree > 0 ? ofree : 0;
+			s->ofile_kb = m.ofile_kb;
 			nr_samples++;
 		}
 		next.tv_nsec += SAMPLE_MS * 1000000L;
@@ -455,7 +572,8 @@ static void event_add(double t, pid_t pid, int adj, long size_kb,
 		e->size_kb = size_kb;
 		snprintf(e->comm, sizeof(e->comm), "%s", comm ? comm : "?");
 		e->src = src;
-		e->reaction_us = -1;
+		e->reason[0] = '\0';
+		e->minfree_kb = -1;
 		e->exit_ms = -1;
 	}
 	pthread_mutex_unlock(&lock);
@@ -1323,13 +1441,98 @@ static int min_kills_table(const struct run *r, bool *coverable)
 	return k;
 }
 
-/* The module's kill log entries of this run, as kill events. */
+/*
+ * The module's kills are timed by its tracepoint, lowmemkiller:lowmemory_kill,
+ * in a tracing instance of the bench's own whose clock is "mono", the
+ * CLOCK_MONOTONIC of the sampler and of t0.
+ */
+#define TRACING		"/sys/kernel/tracing/"
+#define TR_INST		TRACING "instances/lmkbench/"
+#define TR_EVENT	"events/lowmemkiller/lowmemory_kill/enable"
+
+static bool trace_on;
+
+static int inst_write(const char *file, const char *val)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), TR_INST "%s", file);
+	return lmk_write_file(path, val);
+}
+
+/* Start tracing the module's kills; false when tracefs cannot. */
+static bool trace_start(void)
+{
+	if (mkdir(TR_INST, 0700) && errno != EEXIST)
+		return false;
+	inst_write(TR_EVENT, "0");
+	if (inst_write("trace_clock", "mono") || inst_write("trace", "") ||
+	    inst_write(TR_EVENT, "1"))
+		return false;
+	trace_on = true;
+	return true;
+}
+
+/*
+ * The kills the tracepoint recorded since trace_start(), as kill events:
+ *   <task>-<pid> [<cpu>] <flags> <seconds>: lowmemory_kill: comm=... pid=...
+ * Dry-run selections are left out.
+ */
+static void read_trace(void)
+{
+	char line[768], *p, *ts;
+	struct kill_ev *e;
+	double t;
+	FILE *f;
+
+	f = fopen(TR_INST "trace", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		p = strstr(line, ": lowmemory_kill: ");
+		if (line[0] == '#' || !p)
+			continue;
+		*p = '\0';
+		ts = strrchr(line, ' ');
+		if (!ts || sscanf(ts + 1, "%lf", &t) != 1)
+			continue;
+		p += 17;	/* at the space before "comm=" */
+		if (kv_long(p, "dry_run") == 1 || t < t0)
+			continue;
+		pthread_mutex_lock(&lock);
+		if (nr_events < MAX_EVENTS) {
+			e = &events[nr_events++];
+			memset(e, 0, sizeof(*e));
+			e->t = t - t0;
+			e->pid = kv_long(p, "pid");
+			e->adj = kv_long(p, "adj");
+			e->size_kb = kv_long(p, "size");
+			kv_str(p, "comm", e->comm, sizeof(e->comm));
+			kv_str(p, "reason", e->reason, sizeof(e->reason));
+			e->minfree_kb = kv_long(p, "pagecache_limit");
+			e->src = "lmk";
+			e->exit_ms = -1;
+		}
+		pthread_mutex_unlock(&lock);
+	}
+	if (f)
+		fclose(f);
+	inst_write(TR_EVENT, "0");
+	rmdir(TR_INST);
+}
+
+/*
+ * The module's kill log entries of this run: each one's exit_ms for the
+ * kill of the same victim the tracepoint gave; without the tracepoint,
+ * the kills themselves, timed by the log.
+ */
 static void read_kill_log(void)
 {
-	char line[768], ex[24];
+	char line[768], ex[24], reason[16];
 	struct kill_ev *e;
+	long exit_ms;
 	double ts;
+	pid_t pid;
 	FILE *f;
+	int i;
 
 	f = fopen(LMK_KILL_LOG, "r");
 	if (!f)
@@ -1339,25 +1542,39 @@ static void read_kill_log(void)
 			continue;
 		if (kv_long(line, "dry_run") == 1 || ts < t0)
 			continue;
+		pid = kv_long(line, "tgid");
+		kv_str(line, "exit_ms", ex, sizeof(ex));
+		exit_ms = isdigit((unsigned char)ex[0]) ? atol(ex) : -1;
 		pthread_mutex_lock(&lock);
-		if (nr_events < MAX_EVENTS) {
+		if (trace_on) {
+			/* the first kill of that pid not matched yet */
+			for (i = 0; i < nr_events; i++)
+				if (events[i].pid == pid &&
+				    !strcmp(events[i].src, "lmk") &&
+				    events[i].exit_ms == -1) {
+					events[i].exit_ms = exit_ms == -1 ? -2 : exit_ms;
+					break;
+				}
+		} else if (nr_events < MAX_EVENTS) {
 			e = &events[nr_events++];
 			memset(e, 0, sizeof(*e));
 			e->t = ts - t0;
-			e->pid = kv_long(line, "tgid");
+			e->pid = pid;
 			e->adj = kv_long(line, "adj");
 			e->size_kb = kv_long(line, "size_kb");
 			kv_str(line, "comm", e->comm, sizeof(e->comm));
+			kv_str(line, "reason", reason, sizeof(reason));
+			snprintf(e->reason, sizeof(e->reason), "%s", reason);
+			e->minfree_kb = kv_long(line, "minfree_kb");
 			e->src = "lmk";
-			e->reaction_us = kv_long(line, "reaction_us");
-			if (e->reaction_us == -999999)
-				e->reaction_us = -1;
-			kv_str(line, "exit_ms", ex, sizeof(ex));
-			e->exit_ms = isdigit((unsigned char)ex[0]) ? atol(ex) : -1;
+			e->exit_ms = exit_ms;
 		}
 		pthread_mutex_unlock(&lock);
 	}
 	fclose(f);
+	for (i = 0; i < nr_events; i++)
+		if (events[i].exit_ms == -2)
+			events[i].exit_ms = -1;
 }
 
 /**
@@ -1467,8 +1684,8 @@ static const char *fmt(char *buf, size_t len, bool ok, const char *f, ...)
 }
 
 struct lmk_stats {
-	long long walks, visited, ns, ns_max, count, kills, poll, oomk, kern,
-		  timeouts, thrash, sl_builds, sl_hits;
+	long long walks, visited, ns, ns_max, count, kills, poll, kern,
+		  timeouts, thrash;
 };
 
 static void lmk_stats_read(struct lmk_stats *s)
@@ -1480,43 +1697,107 @@ static void lmk_stats_read(struct lmk_stats *s)
 	s->count = lmk_stat("count_calls");
 	s->kills = lmk_stat("kills");
 	s->poll = lmk_stat("poll_kills");
-	s->oomk = lmk_stat("oom_notifier_kills");
 	s->thrash = lmk_stat("thrashing_kills");
 	s->kern = lmk_stat("kernel_oom_events");
 	s->timeouts = lmk_stat("death_timeouts");
-	s->sl_builds = lmk_stat("shortlist_builds");
-	s->sl_hits = lmk_stat("shortlist_hits");
 }
 
-static int cmp_long(const void *a, const void *b)
+static int cmp_double(const void *a, const void *b)
 {
-	long x = *(const long *)a, y = *(const long *)b;
+	double x = *(const double *)a, y = *(const double *)b;
 
-	return (x > y) - (x < y);
+	return x < y ? -1 : x > y;
 }
 
 /*
- * The kills of the passes after the first, by reaction time: the @pct
+ * The reaction times of the kills after the first pass, in ms: the @pct
  * percentile of @n, by nearest rank (the smallest value with at least
  * @pct percent of them at or below it).
  */
-static long react_rest[MAX_EVENTS];
+static double react_rest[MAX_EVENTS];
 
-static long react_pct(long n, int pct)
+static double react_pct(long n, int pct)
 {
 	long rank = (n * pct + 99) / 100;
 
 	return react_rest[rank > 0 ? rank - 1 : 0];
 }
 
-/*
- * A kill log entry's crossing: when the pass that made it first saw its
- * row crossed.  The kills of one pass share it; the log gives both times
- * to the microsecond, so two of them within 3 µs are one pass.
- */
-static double kill_crossing(const struct kill_ev *e)
+/* A sample is below a row when other_free and other_file both are. */
+static bool sample_below(const struct sample *s, long minfree_kb)
 {
-	return e->t - e->reaction_us / 1e6;
+	return s->ofree_kb < minfree_kb && s->ofile_kb < minfree_kb;
+}
+
+/*
+ * When the module's victims killed before @e were gone, as the driver saw
+ * them: the latest such time after @after and at or before @e's kill, or
+ * -1.  The reaper's time, or the kill's time plus the kill log's exit_ms
+ * when that is earlier (and for victims the driver does not reap).  Called
+ * under lock.
+ */
+static double victims_gone(const struct kill_ev *e, double after)
+{
+	double gone, latest = -1;
+	int i, j;
+
+	for (i = 0; i < nr_events; i++) {
+		const struct kill_ev *v = &events[i];
+
+		if (v == e || strcmp(v->src, "lmk") || v->t >= e->t)
+			continue;
+		gone = INFINITY;
+		if (v->exit_ms >= 0)
+			gone = v->t + v->exit_ms / 1e3;
+		for (j = 0; j < nr_deaths; j++)
+			if (deaths[j].pid == v->pid) {
+				if (deaths[j].t < gone)
+					gone = deaths[j].t;
+				break;
+			}
+		if (gone > after && gone <= e->t && gone > latest)
+			latest = gone;
+	}
+	return latest;
+}
+
+/*
+ * A kill's reaction, ms, measured by the driver: from the first sample of
+ * the run of samples below the kill's row that the kill ends (the first
+ * sample that showed the crossing), or from the moment the previous
+ * victims were gone when that is later, since no new victim is chosen
+ * while one is dying, to the kill.  When the last sample before the kill
+ * is not below the row, the module acted before any sample showed the
+ * crossing: 0, and @in_period is set.  A lower bound: the crossing itself
+ * came up to one sampling period before the sample that showed it.  NAN
+ * for a kill that answers no crossing (thrashing) or that no sample
+ * precedes.
+ */
+static double kill_reaction(const struct kill_ev *e, bool *in_period)
+{
+	double start, gone;
+	int i, j;
+
+	*in_period = false;
+	if (e->minfree_kb <= 0 ||
+	    (strcmp(e->reason, "poll") && strcmp(e->reason, "shrinker")))
+		return NAN;
+	for (i = 0; i < nr_samples && samples[i].t <= e->t; i++)
+		;
+	if (!i)
+		return NAN;
+	/* samples[i - 1] is the last one before the kill */
+	if (!sample_below(&samples[i - 1], e->minfree_kb)) {
+		*in_period = true;
+		return 0;
+	}
+	for (j = i - 1; j > 0 && sample_below(&samples[j - 1], e->minfree_kb); j--)
+		;
+	start = samples[j].t;
+	gone = victims_gone(e, start);
+	if (gone > start)
+		start = gone;
+	return (e->t - start) * 1e3;
 }
 
 /*
@@ -1561,13 +1842,13 @@ static void report(const struct run *r, double t_fg, double t_stop,
 {
 	int i, kills = 0, fg_lost = 0, viol = 0, foreign = 0, mink = 0;
 	int kernel_kills = 0, mink_tab = 0, spare;
-	long react_n = 0, react_max = -1, exit_n = 0, exit_max = -1;
-	long react_first = -1, rest_max = -1, rest_n = 0, pass1_n = 0;
-	long pass1_max = -1;
+	long react_n = 0, in_period_n = 0, exit_n = 0, exit_max = -1;
+	long rest_n = 0, pass1_n = 0;
+	double react_max = 0, react_first = 0, rest_max = 0, pass1_max = 0;
 	double react_sum = 0, rest_sum = 0, exit_sum = 0, first = INFINITY;
-	double pass1 = 0, grown;
+	double grown, ms, gap_max = 0;
 	char b[16][32];
-	bool coverable = true, coverable_tab = true;
+	bool coverable = true, coverable_tab = true, in_period;
 
 	settle_fates(t_stop);
 	for (i = 0; i < nr_procs; i++) {
@@ -1592,34 +1873,42 @@ static void report(const struct run *r, double t_fg, double t_stop,
 			if (events[i].t < first)
 				first = events[i].t;
 		}
-		if (events[i].reaction_us >= 0) {
-			/* the kill log is read in order: the first pass */
-			if (!react_n) {
-				react_first = events[i].reaction_us;
-				pass1 = kill_crossing(&events[i]);
-			}
-			if (fabs(kill_crossing(&events[i]) - pass1) < 3 / 1e6) {
-				pass1_n++;
-				pass1_max = events[i].reaction_us;
-			} else {
-				react_rest[rest_n++] = events[i].reaction_us;
-				rest_sum += events[i].reaction_us;
-				if (events[i].reaction_us > rest_max)
-					rest_max = events[i].reaction_us;
-			}
-			react_n++;
-			react_sum += events[i].reaction_us;
-			if (events[i].reaction_us > react_max)
-				react_max = events[i].reaction_us;
-		}
 		if (events[i].exit_ms >= 0) {
 			exit_n++;
 			exit_sum += events[i].exit_ms;
 			if (events[i].exit_ms > exit_max)
 				exit_max = events[i].exit_ms;
 		}
+		if (strcmp(events[i].src, "lmk"))
+			continue;
+		ms = kill_reaction(&events[i], &in_period);
+		if (isnan(ms))
+			continue;
+		in_period_n += in_period;
+		/*
+		 * The first pass: the trace is in order, and a later pass
+		 * waits for every earlier victim to be gone.
+		 */
+		if (!react_n || (rest_n == 0 && victims_gone(&events[i], -1) < 0)) {
+			if (!react_n)
+				react_first = ms;
+			pass1_n++;
+			pass1_max = ms;
+		} else {
+			react_rest[rest_n++] = ms;
+			rest_sum += ms;
+			if (ms > rest_max)
+				rest_max = ms;
+		}
+		react_n++;
+		react_sum += ms;
+		if (ms > react_max)
+			react_max = ms;
 	}
 	kills += foreign;
+	for (i = 1; i < nr_samples && samples[i].t <= t_stop; i++)
+		if (samples[i].t - samples[i - 1].t > gap_max)
+			gap_max = samples[i].t - samples[i - 1].t;
 	if (!r->no_min) {
 		mink = min_kills(r, &coverable);
 		mink_tab = min_kills_table(r, &coverable_tab);
@@ -1659,20 +1948,24 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	printf(" psi_full_ms=%s psi_some_ms=%s",
 	       fmt(b[5], 32, psi_full >= 0, "%.0f", psi_full / 1000.0),
 	       fmt(b[6], 32, psi_some >= 0, "%.0f", psi_some / 1000.0));
-	printf(" reaction_us_first=%s first_pass_kills=%s reaction_us_first_pass_max=%s",
-	       fmt(b[7], 32, react_n, "%ld", react_first),
+	printf(" reaction_ms_first=%s first_pass_kills=%s reaction_ms_first_pass_max=%s",
+	       fmt(b[7], 32, react_n, "%.1f", react_first),
 	       fmt(b[8], 32, react_n, "%ld", pass1_n),
-	       fmt(b[9], 32, react_n, "%ld", pass1_max));
-	printf(" reaction_us_rest_avg=%s reaction_us_rest_max=%s",
-	       fmt(b[7], 32, rest_n, "%.0f", rest_sum / (rest_n ? rest_n : 1)),
-	       fmt(b[8], 32, rest_n, "%ld", rest_max));
-	qsort(react_rest, rest_n, sizeof(long), cmp_long);
-	printf(" reaction_us_rest_p50=%s reaction_us_rest_p90=%s",
-	       fmt(b[7], 32, rest_n, "%ld", react_pct(rest_n, 50)),
-	       fmt(b[8], 32, rest_n, "%ld", react_pct(rest_n, 90)));
-	printf(" reaction_us_avg=%s reaction_us_max=%s exit_ms_avg=%s exit_ms_max=%s",
-	       fmt(b[7], 32, react_n, "%.0f", react_sum / (react_n ? react_n : 1)),
-	       fmt(b[8], 32, react_n, "%ld", react_max),
+	       fmt(b[9], 32, react_n, "%.1f", pass1_max));
+	printf(" reaction_ms_rest_avg=%s reaction_ms_rest_max=%s",
+	       fmt(b[7], 32, rest_n, "%.1f", rest_sum / (rest_n ? rest_n : 1)),
+	       fmt(b[8], 32, rest_n, "%.1f", rest_max));
+	qsort(react_rest, rest_n, sizeof(double), cmp_double);
+	printf(" reaction_ms_rest_p50=%s reaction_ms_rest_p90=%s",
+	       fmt(b[7], 32, rest_n, "%.1f", react_pct(rest_n, 50)),
+	       fmt(b[8], 32, rest_n, "%.1f", react_pct(rest_n, 90)));
+	printf(" reaction_ms_avg=%s reaction_ms_max=%s reaction_kills=%s reaction_in_period=%s",
+	       fmt(b[7], 32, react_n, "%.1f", react_sum / (react_n ? react_n : 1)),
+	       fmt(b[8], 32, react_n, "%.1f", react_max),
+	       fmt(b[9], 32, lmk, "%ld", react_n),
+	       fmt(b[10], 32, lmk, "%ld", in_period_n));
+	printf(" sample_ms=%d sample_gap_max_ms=%.1f exit_ms_avg=%s exit_ms_max=%s",
+	       SAMPLE_MS, gap_max * 1e3,
 	       fmt(b[9], 32, exit_n, "%.0f", exit_sum / (exit_n ? exit_n : 1)),
 	       fmt(b[10], 32, exit_n, "%ld", exit_max));
 	printf(" scan_walks=%s tasks_visited=%s scan_ns_total=%s scan_ns_max=%s count_calls=%s",
@@ -1684,14 +1977,10 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	printf(" lmk_kills=%s poll_kills=%s",
 	       fmt(b[0], 32, lmk, "%lld", st->kills),
 	       fmt(b[1], 32, lmk, "%lld", st->poll));
-	printf(" oom_notifier_kills=%s kernel_oom_events=%s death_timeouts=%s",
-	       fmt(b[2], 32, lmk, "%lld", st->oomk),
+	printf(" kernel_oom_events=%s death_timeouts=%s thrashing_kills=%s",
 	       fmt(b[3], 32, lmk, "%lld", st->kern),
-	       fmt(b[4], 32, lmk, "%lld", st->timeouts));
-	printf(" thrashing_kills=%s shortlist_builds=%s shortlist_hits=%s",
-	       fmt(b[6], 32, lmk, "%lld", st->thrash),
-	       fmt(b[7], 32, lmk, "%lld", st->sl_builds),
-	       fmt(b[8], 32, lmk, "%lld", st->sl_hits));
+	       fmt(b[4], 32, lmk, "%lld", st->timeouts),
+	       fmt(b[6], 32, lmk, "%lld", st->thrash));
 	printf(" stress_restarts=%s kmsg_lost=%d\n",
 	       fmt(b[5], 32, !strcmp(scenario, "thirdparty"), "%d",
 		   stress_restarts),
@@ -1705,9 +1994,10 @@ static void print_series(double t_stop)
 	for (i = 0; i < nr_samples; i += 2) {
 		if (samples[i].t > t_stop)
 			break;
-		printf("BENCHTS %s %s %.3f %d %d %d\n", scenario, mode,
+		printf("BENCHTS %s %s %.3f %d %d %d %d %d\n", scenario, mode,
 		       samples[i].t, samples[i].free_kb, samples[i].file_kb,
-		       samples[i].avail_kb);
+		       samples[i].avail_kb, samples[i].ofree_kb,
+		       samples[i].ofile_kb);
 	}
 	for (i = 0; i < nr_procs; i++)
 		if (fates[i].killed)
@@ -1847,16 +2137,16 @@ static int cmd_run(int argc, char **argv)
 	double t_fg, t_stop, last;
 	struct utsname un;
 	bool lmk, timed_out;
+	long pcp0_kb;
 
 	if (argc < 4)
 		return 2;
 	table_from_env();
 	scenario = argv[2];
 	mode = argv[3];
-	/* shrinker, wsf and walk are the module with other settings (bench.sh) */
+	/* shrinker, wsf and warm are the module with other settings (bench.sh) */
 	lmk = !strcmp(mode, "lmk") || !strcmp(mode, "shrinker") ||
-	      !strcmp(mode, "wsf") || !strcmp(mode, "warm") ||
-	      !strcmp(mode, "walk");
+	      !strcmp(mode, "wsf") || !strcmp(mode, "warm");
 	uname(&un);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
@@ -1870,6 +2160,9 @@ static int cmd_run(int argc, char **argv)
 		wait_earlyoom(argv[5]);
 	if (lmk && lmk_write_file(LMK_STATS "reset", "1"))
 		die("lowmemkiller is not loaded");
+	if (lmk && !trace_start())
+		printf("# no tracefs instance: kills timed by the kill log\n");
+	zoneinfo_read(&pcp0_kb, &reserve_kb);
 
 	pthread_create(&sampler_th, NULL, sampler_fn, NULL);
 	pthread_create(&reaper_th, NULL, reaper_fn, NULL);
@@ -1893,6 +2186,8 @@ static int cmd_run(int argc, char **argv)
 	some1 = psi_total_us("some");
 	if (lmk) {
 		lmk_stats_read(&st);
+		if (trace_on)
+			read_trace();
 		read_kill_log();
 	}
 	/* the reader's last stall may still be going on */
@@ -1917,15 +2212,6 @@ static int cmd_run(int argc, char **argv)
 }
 
 /* ---- the cost of the module's paths ------------------------------------ */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-#define TRACING		"/sys/kernel/tracing/"
 
 static int tr_write(const char *file, const char *val)
 {

@@ -5,7 +5,7 @@
 # /tests/demo.sh (run.sh -M demo), with the bench disk (run.sh -d) as
 # /dev/vda.  Kernel command line (run.sh -a):
 #
-#   bench.mode=oom|earlyoom|lmk|walk|shrinker|wsf|warm|scaling
+#   bench.mode=oom|earlyoom|lmk|shrinker|wsf|warm|scaling
 #       oom       nothing but the kernel's OOM killer
 #       earlyoom  earlyoom from the disk, killing at the table's top row
 #       lmk       lowmemkiller with the table below, loaded per scenario
@@ -69,8 +69,8 @@ lmk_load()
 }
 
 if [ "$mode" = scaling ]; then
-	# the walk's cost: every pass walks, as the shortlist would not
-	lmk_load shortlist=N
+	# the walk's cost
+	lmk_load
 	/tests/bench scaling "$procs"
 	rmmod lowmemkiller
 	exit 0
@@ -87,10 +87,6 @@ for s in $(echo "$scenarios" | tr , ' '); do
 	lmk)
 		lmk_load kill_log_size=4096
 		;;
-	walk)
-		# the module walking every process on every pass
-		lmk_load kill_log_size=4096 shortlist=N
-		;;
 	warm)
 		# loaded by the first scenario only: the later ones find the
 		# module's code already run once
@@ -98,8 +94,8 @@ for s in $(echo "$scenarios" | tr , ' '); do
 			lmk_load kill_log_size=4096
 		;;
 	shrinker)
-		# the trigger options: reclaim (the shrinker) and the OOM
-		# notifier alone, without the poll ...
+		# the trigger options: reclaim (the shrinker) alone, without
+		# the poll ...
 		lmk_load kill_log_size=4096 poll_ms=0
 		;;
 	wsf)

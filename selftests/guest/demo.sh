@@ -24,7 +24,7 @@ echo "--- kernel log"
 dmesg | grep -E "lowmemkiller: (kill|would kill)|invoked oom-killer|Out of memory" || true
 echo
 echo "--- statistics (/sys/module/lowmemkiller/stats)"
-for f in kills poll_kills oom_notifier_kills kernel_oom_events scan_walks \
+for f in kills poll_kills thrashing_kills kernel_oom_events scan_walks \
 	 tasks_visited scan_ns_max skipped_dying death_timeouts; do
 	printf '%-20s %s\n' "$f" "$(cat $S/$f)"
 done

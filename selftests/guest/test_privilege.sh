@@ -10,13 +10,13 @@ lmk_load || { echo "# insmod failed"; exit 1; }
 nobody() { /tests/runas 65534 "$@"; }
 
 for f in minfree adj cost debug_level death_timeout_ms poll_ms deficit_kills \
-	 thrashing_limit dry_run victim_size kill_log_size shortlist; do
+	 thrashing_limit dry_run victim_size kill_log_size uevent_identity; do
 	before=$(cat $P/$f)
 	case $f in
 	minfree) v=100,200 ;;
 	adj) v=0,1000 ;;
 	dry_run) v=Y ;;
-	shortlist) v=N ;;
+	uevent_identity) v=Y ;;
 	victim_size) v=rss ;;
 	*) v=20 ;;
 	esac

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reaper: a victim that cannot run still gives its memory back.
+ *
+ * The victim spins in a cgroup whose cpu.max gives it 1 ms of CPU a
+ * second, so after the SIGKILL it waits up to a second to run its exit,
+ * and raising its priority cannot help.  Its memory must come back while it is still
+ * there: its VmRSS falls while /proc still shows an mm, which only an
+ * unmapping by someone else can do.
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <sched.h>
+
+#include "lmk_guest.h"
+
+#include "kselftest_harness.h"
+
+#define SLOW_CG		"/sys/fs/cgroup/lmk_slow"
+#define VICTIM_KB	(32 * 1024)
+
+/*
+ * Child: hold the memory, then move into the throttled cgroup and spin
+ * there, so that it has used up its quota whenever the SIGKILL comes.
+ */
+static void slow_victim_body(int wfd, const void *arg)
+{
+	volatile unsigned long spin = 0;
+	char pid[16];
+
+	prctl(PR_SET_NAME, "slow_victim");
+	if (set_oom_score_adj(getpid(), 900) || !hog_alloc(VICTIM_KB))
+		_exit(2);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (lmk_write_file(SLOW_CG "/cgroup.procs", pid))
+		_exit(3);
+	if (write(wfd, "r", 1) != 1)
+		_exit(4);
+	for (;;)
+		spin++;
+}
+
+/* VmRSS of @pid in kB, or -1 once it has let its memory go or is gone. */
+static long vm_rss_kb(pid_t pid)
+{
+	return status_kb(pid, "VmRSS");
+}
+
+FIXTURE(reap) {
+	pid_t victim;
+	bool cg;
+};
+
+FIXTURE_SETUP(reap)
+{
+	self->victim = 0;
+	self->cg = false;
+	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK))
+		SKIP(return, "no cgroup2 hierarchy");
+	lmk_write_file("/sys/fs/cgroup/cgroup.subtree_control", "+cpu");
+	if (mkdir(SLOW_CG, 0755) && errno != EEXIST)
+		SKIP(return, "cannot create %s", SLOW_CG);
+	self->cg = true;
+	/* 1 ms every second: the smallest quota cpu.max takes. */
+	if (lmk_write_file(SLOW_CG "/cpu.max", "1000 1000000"))
+		SKIP(return, "no cpu controller with bandwidth control");
+	ASSERT_EQ(0, lmk_load("poll_ms=5 death_timeout_ms=10000"));
+}
+
+FIXTURE_TEARDOWN(reap)
+{
+	lmk_unload();
+	if (self->victim > 0) {
+		kill(self->victim, SIGKILL);
+		lmk_write_file(SLOW_CG "/cpu.max", "max 100000");
+		waitpid(self->victim, NULL, 0);
+	}
+	if (self->cg)
+		rmdir(SLOW_CG);
+}
+
+TEST_F_TIMEOUT(reap, starved_victim_gives_its_memory_back_before_it_exits, 120)
+{
+	long rss, least = LONG_MAX;
+	int rfd, st, ms;
+
+	self->victim = fork_piped(slow_victim_body, NULL, &rfd);
+	ASSERT_GT(self->victim, 0);
+	ASSERT_EQ(0, wait_ready(rfd));
+	rss = vm_rss_kb(self->victim);
+	ASSERT_GE(rss, VICTIM_KB - 256);
+	TH_LOG("victim %d holds %ld kB, throttled to 1 ms/s", self->victim,
+	       rss);
+
+	ASSERT_EQ(0, lmk_force_row(800));
+	/* Watch while its mm is still attached: until then it has not exited. */
+	for (ms = 0; ms < 20000; ms += 2) {
+		rss = vm_rss_kb(self->victim);
+		if (rss < 0)
+			break;
+		if (rss < least)
+			least = rss;
+		if (least < VICTIM_KB / 8)
+			break;
+		usleep(2000);
+	}
+	ASSERT_EQ(0, lmk_param_set("minfree", "1"));
+	TH_LOG("least VmRSS seen while the victim kept its mm: %ld kB", least);
+	EXPECT_LT(least, VICTIM_KB / 8);
+	/* Counted once the reaper is done with it, just after the unmap. */
+	for (ms = 0; ms < 5000 && lmk_stat("reaped") < 1; ms += 10)
+		usleep(10000);
+	EXPECT_EQ(1, lmk_stat("reaped"));
+
+	/* Let it run: it still dies of the SIGKILL. */
+	lmk_write_file(SLOW_CG "/cpu.max", "max 100000");
+	ASSERT_EQ(self->victim, waitpid(self->victim, &st, 0));
+	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	self->victim = 0;
+}
+
+TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
 #ifndef _LMK_COMPAT_H
 #define _LMK_COMPAT_H
 
+#include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 
@@ -84,6 +85,26 @@ static inline void lmk_shrinker_destroy(struct shrinker *s)
 #else
 	unregister_shrinker(s);
 	kfree(s);
+#endif
+}
+
+/**
+ * lmk_zap_vma() - unmap every page of a VMA
+ * @vma: the VMA, its mm's mmap_lock held for reading
+ *
+ * What MADV_DONTNEED does, with the functions exported to modules:
+ * zap_page_range() up to 6.2, zap_page_range_single() from 6.3, when
+ * zap_page_range() was removed.
+ *
+ * Context: process context, may sleep; mmap_lock held.
+ */
+static inline void lmk_zap_vma(struct vm_area_struct *vma)
+{
+#ifdef HAVE_ZAP_PAGE_RANGE_SINGLE
+	zap_page_range_single(vma, vma->vm_start, vma->vm_end - vma->vm_start,
+			      NULL);
+#else
+	zap_page_range(vma, vma->vm_start, vma->vm_end - vma->vm_start);
 #endif
 }
 

@@ -8,6 +8,7 @@
  *   mem.c      the memory state the table is compared with
  *   victim.c   which process dies: the walk and its ranking
  *   kill.c     the signal, the processes sharing the memory, the death wait
+ *   reap.c     the victim's memory unmapped at once, and its exit raised
  *   trigger.c  when a pass runs: the poll, the shrinker, thrashing, and the
  *              OOM notifier, which only counts
  */
@@ -76,6 +77,7 @@ enum lmk_stat_item {
 	LMK_STAT_DRY_RUN,
 	LMK_STAT_POLL_KILLS,
 	LMK_STAT_THRASHING_KILLS,
+	LMK_STAT_REAPED,
 	NR_LMK_STATS,
 };
 
@@ -174,6 +176,8 @@ void lmk_stat_max(enum lmk_stat_item item, u64 v);
 u64 lmk_log_add(const struct lmk_kill_info *info);
 void lmk_log_set_exit(u64 seq, s64 exit_ms);
 void lmk_notify_pending(void);
+void lmk_notify_kick(void);
+void lmk_notify_stop(void);
 int lmk_interface_init(void);
 void lmk_interface_exit(void);
 
@@ -181,18 +185,28 @@ void lmk_interface_exit(void);
 void lmk_read_mem(struct lmk_mem *m, bool exact);
 
 /* victim.c */
-unsigned int lmk_select(const struct lmk_kill_info *tmpl, unsigned int max,
-			struct lmk_victim *v);
+int lmk_select(const struct lmk_kill_info *tmpl, unsigned int max,
+	       struct lmk_victim *v);
 void lmk_victim_put(struct lmk_victim *v);
 
 /* kill.c */
+bool lmk_process_shares_mm(struct task_struct *p, const struct mm_struct *mm);
 void lmk_kill(struct lmk_victim *v);
 void lmk_kill_report(struct lmk_victim *v);
 void lmk_death_wait_add(struct lmk_victim *v, u64 seq);
 void lmk_death_wait_update(void);
 bool lmk_death_wait_pending(void);
 void lmk_death_wait_release(void);
+void lmk_death_wait_reaped(const struct mm_struct *mm);
+bool lmk_mm_given_up(const struct mm_struct *mm);
+void lmk_given_up_release(void);
 void lmk_watch_fn(struct work_struct *work);
+
+/* reap.c */
+void lmk_reap_add(struct pid *pid, struct mm_struct *mm);
+bool lmk_reap_pending(void);
+void lmk_reap_run(void);
+void lmk_reap_release_all(void);
 
 /* trigger.c */
 extern struct mutex lmk_scan_mutex;

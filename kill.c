@@ -19,9 +19,17 @@
 #include "internal.h"
 #include "lowmemkiller_trace.h"
 
-/* Does process @p use @mm?  process_shares_mm(), which is not exported. */
-static bool lmk_process_shares_mm(struct task_struct *p,
-				  const struct mm_struct *mm)
+/**
+ * lmk_process_shares_mm() - does process @p use @mm?
+ * @p:  the process
+ * @mm: the memory
+ *
+ * process_shares_mm(), which is not exported: the first thread with an mm
+ * answers.
+ *
+ * Context: rcu_read_lock() held.
+ */
+bool lmk_process_shares_mm(struct task_struct *p, const struct mm_struct *mm)
 {
 	struct task_struct *t;
 
@@ -38,10 +46,11 @@ static bool lmk_process_shares_mm(struct task_struct *p,
  * Processes created with CLONE_VM but not CLONE_THREAD share the victim's
  * memory from outside its thread group, and it is freed only when all of
  * them have exited.  As __oom_kill_process() does, walk every process
- * and kill each one that uses it, except kernel threads (kthread_use_mm()
- * borrows) and init, which keeps the memory alive: that is reported.
- * Writes of oom_score_adj reach every process sharing an mm
- * (__set_oom_adj()), so the sharers are at the victim's adj.
+ * and kill each one that uses it, whatever its adj, except kernel threads
+ * (kthread_use_mm() borrows) and init, which keeps the memory alive: that
+ * is reported.  Writes of oom_score_adj reach every process sharing an mm
+ * but a vfork child (__set_oom_adj()), so a sharer is at the victim's adj
+ * unless it is a vfork child, whose memory is the victim's own.
  */
 static void lmk_kill_sharers(struct lmk_victim *v)
 {
@@ -57,8 +66,8 @@ static void lmk_kill_sharers(struct lmk_victim *v)
 		if (!tgid || tgid == v->pid || (p->flags & PF_KTHREAD))
 			continue;
 		if (is_global_init(p)) {
-			pr_info("victim %d has its memory pinned by init\n",
-				pid_nr(v->pid));
+			pr_info_ratelimited("victim %d has its memory pinned by init\n",
+					    pid_nr(v->pid));
 			continue;
 		}
 		kill_pid(tgid, SIGKILL, 1);
@@ -74,18 +83,19 @@ static void lmk_kill_sharers(struct lmk_victim *v)
  * do_send_sig_info(..., PIDTYPE_TGID), which is not exported: a signal
  * sent to one thread, send_sig_info(), would be dropped by a leader that
  * has exited while its other threads go on.  SEND_SIG_PRIV (priv = 1): the
- * kernel's own signal, past any permission check.  A dry run sends
- * nothing.
+ * kernel's own signal, past any permission check.  A group already
+ * exiting drops it, and is waited for and reaped all the same.  A dry run
+ * sends nothing.
  *
  * Context: process context.
  */
 void lmk_kill(struct lmk_victim *v)
 {
-	if (!v->info.dry_run) {
+	if (!v->info.dry_run)
 		kill_pid(v->pid, SIGKILL, 1);
-		lmk_kill_sharers(v);
-	}
 	v->info.ts_ns = ktime_get_ns();
+	if (!v->info.dry_run)
+		lmk_kill_sharers(v);
 }
 
 /*
@@ -96,15 +106,17 @@ void lmk_kill(struct lmk_victim *v)
  */
 static DEFINE_RATELIMIT_STATE(lmk_print_rs, 5 * HZ, 10);
 
-static void lmk_kill_count(const struct lmk_kill_info *info)
+static void lmk_kill_count(const struct lmk_victim *v)
 {
+	const struct lmk_kill_info *info = &v->info;
+
 	if (info->dry_run) {
 		lmk_stat_inc(LMK_STAT_DRY_RUN);
 		return;
 	}
 	lmk_stat_inc(LMK_STAT_KILLS);
 	lmk_stat_inc(LMK_STAT_KILLS_ROW0 + info->row);
-	lmk_stat_add(LMK_STAT_PAGES_FREED, info->size);
+	lmk_stat_add(LMK_STAT_PAGES_FREED, v->gain);
 	if (info->reason == LMK_REASON_POLL)
 		lmk_stat_inc(LMK_STAT_POLL_KILLS);
 	else if (info->reason == LMK_REASON_THRASHING)
@@ -140,7 +152,8 @@ void lmk_kill_report(struct lmk_victim *v)
 			lmk_pages_to_kb(info->other_free),
 			lmk_pages_to_kb(info->other_file), info->min_adj,
 			info->row, lmk_reason_names[info->reason]);
-	lmk_kill_count(info);
+	lmk_kill_count(v);
+	lmk_notify_kick();
 	if (info->dry_run)
 		lmk_victim_put(v);
 	else
@@ -161,25 +174,42 @@ void lmk_kill_report(struct lmk_victim *v)
  * @mm:      its memory, mmgrab()bed
  * @kill_ns: ktime_get_ns() at the kill
  * @seq:     its kill log entry
+ * @reaped:  the reaper has unmapped the memory
  */
 struct lmk_dying {
 	struct pid *pid;
 	struct mm_struct *mm;
 	u64 kill_ns;
 	u64 seq;
+	bool reaped;
 };
 
 /*
- * Taken from reclaim (the shrinker's pass) and from the workers, never
- * from interrupts; held for a few stores or one scan of LMK_BATCH_MAX
- * entries.  @nr is read without it (READ_ONCE()) to ask "is a victim
- * dying?".
+ * Memory whose victim outlived death_timeout_ms without giving it back:
+ * not reapable (MMU notifiers, init sharing it, its mmap_lock held) and
+ * stuck in its exit.  The kernel's reaper hides such memory from the OOM
+ * killer (MMF_OOM_SKIP) once it gives up; the module keeps its own list
+ * rather than set that flag on memory it did not reap, and chooses no
+ * process of that memory again, or one stuck victim would be chosen, and
+ * waited for, forever.  Each entry holds an mm_count reference, dropped
+ * once exit_mmap() is done with it; when full, the oldest goes.
+ */
+#define LMK_GIVEN_UP_MAX	LMK_BATCH_MAX
+
+/*
+ * Taken from reclaim (the shrinker's pass, and the walk under task_lock)
+ * and from the watch worker, never from interrupts; held for a few
+ * stores or one scan of the lists.  lmk_dying.nr is read without it
+ * (READ_ONCE()) to ask "is a victim dying?".
  */
 static DEFINE_SPINLOCK(lmk_dying_lock);
 static struct {
 	struct lmk_dying v[LMK_BATCH_MAX];
 	unsigned int nr;
 	unsigned long deadline;		/* jiffies */
+	u64 last_kill_ns;		/* the latest kill's kill_ns */
+	struct mm_struct *given_up[LMK_GIVEN_UP_MAX];
+	unsigned int nr_given_up;
 } lmk_dying;				/* protected by lmk_dying_lock */
 
 /**
@@ -193,7 +223,66 @@ bool lmk_death_wait_pending(void)
 }
 
 /**
- * lmk_death_wait_add() - wait for a signalled victim's memory
+ * lmk_mm_given_up() - did the death wait give up on this memory?
+ * @mm: the memory
+ *
+ * Context: any; takes lmk_dying_lock.
+ */
+bool lmk_mm_given_up(const struct mm_struct *mm)
+{
+	unsigned int i;
+	bool found = false;
+
+	if (!READ_ONCE(lmk_dying.nr_given_up))
+		return false;
+	spin_lock(&lmk_dying_lock);
+	for (i = 0; i < lmk_dying.nr_given_up && !found; i++)
+		found = lmk_dying.given_up[i] == mm;
+	spin_unlock(&lmk_dying_lock);
+	return found;
+}
+
+/*
+ * Add @mm, with its reference, to the given-up list; returns the entry
+ * it displaced, whose reference the caller drops, or NULL.
+ */
+static struct mm_struct *lmk_given_up_add(struct mm_struct *mm)
+{
+	struct mm_struct *old = NULL;
+	unsigned int n = lmk_dying.nr_given_up;
+
+	lockdep_assert_held(&lmk_dying_lock);
+	if (n == LMK_GIVEN_UP_MAX) {
+		old = lmk_dying.given_up[0];
+		memmove(&lmk_dying.given_up[0], &lmk_dying.given_up[1],
+			(n - 1) * sizeof(lmk_dying.given_up[0]));
+		n--;
+	}
+	lmk_dying.given_up[n] = mm;
+	WRITE_ONCE(lmk_dying.nr_given_up, n + 1);
+	return old;
+}
+
+/* Take one given-up mm that exit_mmap() is done with off the list. */
+static struct mm_struct *lmk_given_up_take_gone(void)
+{
+	unsigned int i, n = lmk_dying.nr_given_up;
+	struct mm_struct *mm;
+
+	lockdep_assert_held(&lmk_dying_lock);
+	for (i = 0; i < n; i++) {
+		mm = lmk_dying.given_up[i];
+		if (atomic_read(&mm->mm_users))
+			continue;
+		lmk_dying.given_up[i] = lmk_dying.given_up[n - 1];
+		WRITE_ONCE(lmk_dying.nr_given_up, n - 1);
+		return mm;
+	}
+	return NULL;
+}
+
+/**
+ * lmk_death_wait_add() - wait for a signalled victim's memory, and reap it
  * @v:   the victim; its references pass to the wait
  * @seq: its kill log entry
  *
@@ -208,6 +297,7 @@ void lmk_death_wait_add(struct lmk_victim *v, u64 seq)
 	unsigned int ms = READ_ONCE(lmk_death_timeout_ms);
 	bool added = false;
 
+	lmk_reap_add(v->pid, v->mm);
 	spin_lock(&lmk_dying_lock);
 	if (lmk_dying.nr < LMK_BATCH_MAX) {
 		struct lmk_dying *d = &lmk_dying.v[lmk_dying.nr];
@@ -216,54 +306,84 @@ void lmk_death_wait_add(struct lmk_victim *v, u64 seq)
 		d->mm = v->mm;
 		d->kill_ns = v->info.ts_ns;
 		d->seq = seq;
+		d->reaped = false;
 		WRITE_ONCE(lmk_dying.nr, lmk_dying.nr + 1);
 		lmk_dying.deadline = jiffies + msecs_to_jiffies(ms);
+		lmk_dying.last_kill_ns = d->kill_ns;
 		added = true;
 	}
 	spin_unlock(&lmk_dying_lock);
-	if (added)
-		queue_delayed_work(lmk_wq, &lmk_watch_work, 0);
-	else
+	if (added) {
+		v->pid = NULL;
+		v->mm = NULL;
+	} else {
 		lmk_victim_put(v);
+	}
+	queue_delayed_work(lmk_wq, &lmk_watch_work, 0);
+}
+
+/**
+ * lmk_death_wait_reaped() - the reaper has unmapped a victim's memory
+ * @mm: the victim's memory
+ *
+ * Context: the watch worker; takes lmk_dying_lock.
+ */
+void lmk_death_wait_reaped(const struct mm_struct *mm)
+{
+	unsigned int i;
+
+	spin_lock(&lmk_dying_lock);
+	for (i = 0; i < lmk_dying.nr; i++)
+		if (lmk_dying.v[i].mm == mm)
+			lmk_dying.v[i].reaped = true;
+	spin_unlock(&lmk_dying_lock);
 }
 
 /*
- * A victim's memory is gone once exit_mmap() is done with it, or once no
- * task is left in its thread group.  exit_mmap() unmaps, marks the mm
- * MMF_OOM_SKIP, frees the page tables and the pages it gathered while
- * unmapping, and last empties the VMA tree: both marks are needed, since
- * the tree of a live mm is never empty and the flag comes before the
- * pages are free.  mm_users reaching zero is not enough either: it drops
- * before the unmapping.
+ * A victim's memory is gone once the reaper has unmapped it, once
+ * exit_mmap() is done with it, or once no task is left in its thread
+ * group.  exit_mmap() unmaps, marks the mm MMF_OOM_SKIP, frees the page
+ * tables and the pages it gathered while unmapping, and last empties the
+ * VMA tree: both marks are needed, since the tree of a live mm is never
+ * empty and the flag comes before the pages are free.  mm_users reaching
+ * zero is not enough either: it drops before the unmapping.  An mm with
+ * no VMA left at all skips the flag; its wait ends with the thread group.
  */
 static bool lmk_dying_exited(const struct lmk_dying *d)
 {
-	return (test_bit(MMF_OOM_SKIP, &d->mm->flags) &&
+	return d->reaped ||
+	       (test_bit(MMF_OOM_SKIP, &d->mm->flags) &&
 		!rcu_access_pointer(d->mm->mm_mt.ma_root)) ||
 	       !pid_has_task(d->pid, PIDTYPE_TGID);
 }
 
 /*
  * Take one victim whose wait is over (exited, or all timed out) off the
- * list into @out, with how long it took.  Returns false when there is
- * none.
+ * list into @out, with how long it took.  A victim that timed out has its
+ * memory put on the given-up list, with a reference of its own, and
+ * @displaced gets the entry that made room, or NULL.
  */
-static bool lmk_dying_take_done(struct lmk_dying *out, s64 *exit_ms)
+static bool lmk_dying_take_done(struct lmk_dying *out, s64 *exit_ms,
+				struct mm_struct **displaced)
 {
 	unsigned int i, nr = lmk_dying.nr;
 	bool timed_out = time_after_eq(jiffies, lmk_dying.deadline);
 
 	lockdep_assert_held(&lmk_dying_lock);
+	*displaced = NULL;
 	for (i = 0; i < nr; i++) {
 		struct lmk_dying *d = &lmk_dying.v[i];
 
-		if (lmk_dying_exited(d))
+		if (lmk_dying_exited(d)) {
 			*exit_ms = div_u64(ktime_get_ns() - d->kill_ns,
 					   NSEC_PER_MSEC);
-		else if (timed_out)
+		} else if (timed_out) {
 			*exit_ms = LMK_EXIT_TIMEOUT;
-		else
+			mmgrab(d->mm);
+			*displaced = lmk_given_up_add(d->mm);
+		} else {
 			continue;
+		}
 		*out = *d;
 		lmk_dying.v[i] = lmk_dying.v[nr - 1];
 		WRITE_ONCE(lmk_dying.nr, nr - 1);
@@ -272,89 +392,139 @@ static bool lmk_dying_take_done(struct lmk_dying *out, s64 *exit_ms)
 	return false;
 }
 
+/* Drop the given-up entries exit_mmap() is done with. */
+static void lmk_given_up_prune(void)
+{
+	struct mm_struct *mm;
+
+	while (READ_ONCE(lmk_dying.nr_given_up)) {
+		spin_lock(&lmk_dying_lock);
+		mm = lmk_given_up_take_gone();
+		spin_unlock(&lmk_dying_lock);
+		if (!mm)
+			return;
+		mmdrop(mm);
+	}
+}
+
 /**
  * lmk_death_wait_update() - end the waits that are over
  *
- * Ends the wait of every victim that has exited, recording how long it
- * took in the kill log, and of all of them once death_timeout_ms has
- * passed since the last kill.
+ * Ends the wait of every victim that has exited or been reaped, recording
+ * how long it took in the kill log, and of all of them once
+ * death_timeout_ms has passed since the last kill.
  *
  * Context: process context; takes lmk_dying_lock.
  */
 void lmk_death_wait_update(void)
 {
+	struct mm_struct *displaced;
 	struct lmk_dying d;
 	s64 exit_ms;
 	bool found;
 
+	lmk_given_up_prune();
 	while (lmk_death_wait_pending()) {
 		spin_lock(&lmk_dying_lock);
-		found = lmk_dying_take_done(&d, &exit_ms);
+		found = lmk_dying_take_done(&d, &exit_ms, &displaced);
 		spin_unlock(&lmk_dying_lock);
 		if (!found)
 			return;
 		if (exit_ms == LMK_EXIT_TIMEOUT) {
 			lmk_stat_inc(LMK_STAT_DEATH_TIMEOUTS);
-			pr_warn("pid %d did not exit within %u ms, next kill allowed\n",
-				pid_nr(d.pid), READ_ONCE(lmk_death_timeout_ms));
+			pr_warn_ratelimited("pid %d did not exit within %u ms, next kill allowed\n",
+					    pid_nr(d.pid),
+					    READ_ONCE(lmk_death_timeout_ms));
 		}
 		lmk_log_set_exit(d.seq, exit_ms);
 		put_pid(d.pid);
 		mmdrop(d.mm);
+		if (displaced)
+			mmdrop(displaced);
 	}
 }
 
 /**
- * lmk_death_wait_release() - drop every wait, at unload
+ * lmk_death_wait_release() - drop every wait and the given-up list
  *
- * Context: process context, no pass or worker running.
+ * Context: unload, or init's unwind: no pass or worker running.
  */
 void lmk_death_wait_release(void)
 {
-	unsigned int i;
+	struct mm_struct *mm = NULL;
+	struct lmk_dying d;
+	bool found;
 
-	spin_lock(&lmk_dying_lock);
-	for (i = 0; i < lmk_dying.nr; i++) {
-		put_pid(lmk_dying.v[i].pid);
-		mmdrop(lmk_dying.v[i].mm);
-	}
-	WRITE_ONCE(lmk_dying.nr, 0);
-	spin_unlock(&lmk_dying_lock);
+	do {
+		found = false;
+		spin_lock(&lmk_dying_lock);
+		if (lmk_dying.nr) {
+			d = lmk_dying.v[--lmk_dying.nr];
+			found = true;
+		} else if (lmk_dying.nr_given_up) {
+			mm = lmk_dying.given_up[--lmk_dying.nr_given_up];
+		}
+		spin_unlock(&lmk_dying_lock);
+		if (found) {
+			put_pid(d.pid);
+			mmdrop(d.mm);
+		} else if (mm) {
+			mmdrop(mm);
+			mm = NULL;
+			found = true;
+		}
+	} while (found);
 }
 
 /*
  * Victims usually go within a few milliseconds, and a jiffy is up to
- * 10 ms, so the watch looks every 1-2 ms for this many tries (50-100 ms)
- * and then once a jiffy: the next kill is allowed soon after the memory
- * is back, and the kill log's exit_ms is that precise, without a worker
- * spinning for a victim that takes seconds.
+ * 10 ms, so for the first 100 ms after a kill the watch looks every
+ * 1-2 ms, and then once a jiffy: the next kill is allowed soon after the
+ * memory is back, and the kill log's exit_ms is that precise, without a
+ * worker waking a thousand times a second for a victim that takes
+ * seconds.
  */
-#define LMK_WATCH_SPINS	50
+#define LMK_WATCH_FAST_NS	(100 * NSEC_PER_MSEC)
+
+/* Is the worker still needed: a victim to reap or to wait for? */
+static bool lmk_watch_busy(void)
+{
+	return (lmk_reap_pending() || lmk_death_wait_pending()) &&
+	       !READ_ONCE(lmk_stopping);
+}
+
+/* Within LMK_WATCH_FAST_NS of the latest kill? */
+static bool lmk_watch_fast(void)
+{
+	u64 last;
+
+	spin_lock(&lmk_dying_lock);
+	last = lmk_dying.last_kill_ns;
+	spin_unlock(&lmk_dying_lock);
+	return ktime_get_ns() - last < LMK_WATCH_FAST_NS;
+}
 
 /**
- * lmk_watch_fn() - the death wait's worker, which also sends uevents
+ * lmk_watch_fn() - the reaper's and the death wait's worker
  * @work: lmk_watch_work
  *
- * Uevents are built here, in process context outside reclaim, since
- * building one allocates memory.
+ * Reaps first, then ends the waits that are over.
  *
  * Context: the module's workqueue.
  */
 void lmk_watch_fn(struct work_struct *work)
 {
-	unsigned int spins = 0;
-
+	lmk_reap_run();
 	lmk_death_wait_update();
-	while (lmk_death_wait_pending() && !READ_ONCE(lmk_stopping)) {
-		lmk_notify_pending();
-		if (++spins > LMK_WATCH_SPINS) {
+	while (lmk_watch_busy()) {
+		if (!lmk_watch_fast()) {
 			queue_delayed_work(lmk_wq, &lmk_watch_work, 1);
 			return;
 		}
 		usleep_range(USEC_PER_MSEC, 2 * USEC_PER_MSEC);
+		lmk_reap_run();
 		lmk_death_wait_update();
 	}
-	lmk_notify_pending();
 	/* The memory is back: check the table now, not at the next tick. */
 	lmk_poll_kick();
 }

@@ -19,6 +19,7 @@
  *   victim.c   lmk_select(): the walk, the ranking, the references
  *   kill.c     lmk_kill(): the group SIGKILL and the mm's sharers;
  *              lmk_kill_report(); the death wait until the memory is back
+ *   reap.c     lmk_reap_run(): the memory unmapped in the module's worker
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,6 +36,7 @@
 #include "mem.c"
 #include "victim.c"
 #include "kill.c"
+#include "reap.c"
 #include "trigger.c"
 
 /*
@@ -55,10 +57,23 @@ static void lmk_workers_stop(void)
 {
 	cancel_delayed_work_sync(&lmk_poll_work);
 	cancel_delayed_work_sync(&lmk_watch_work);
-	lmk_notify_pending();
+	lmk_notify_stop();
 	destroy_workqueue(lmk_wq);
 	lmk_wq = NULL;
+	lmk_reap_release_all();
 	lmk_death_wait_release();
+}
+
+/*
+ * Parameter writes are open from before init: an init that fails must
+ * have them find the module stopping before it tears anything down.
+ */
+static void lmk_stop_params(void)
+{
+	kernel_param_lock(THIS_MODULE);
+	WRITE_ONCE(lmk_stopping, true);
+	WRITE_ONCE(lmk_running, false);
+	kernel_param_unlock(THIS_MODULE);
 }
 
 static int __init lmk_init(void)
@@ -66,8 +81,8 @@ static int __init lmk_init(void)
 	int err;
 
 	/*
-	 * WQ_MEM_RECLAIM: the poll and the death wait are how memory comes
-	 * back, so they must run when no worker can be created.
+	 * WQ_MEM_RECLAIM: the poll, the reaper and the death wait are how
+	 * memory comes back, so they must run when no worker can be created.
 	 */
 	lmk_wq = alloc_workqueue("lowmemkiller", WQ_MEM_RECLAIM | WQ_HIGHPRI,
 				 0);
@@ -82,21 +97,23 @@ static int __init lmk_init(void)
 
 	kernel_param_lock(THIS_MODULE);
 	err = lmk_triggers_init();
-	if (err) {
-		kernel_param_unlock(THIS_MODULE);
-		goto err_interface;
+	if (!err) {
+		WRITE_ONCE(lmk_running, true);
+		lmk_poll_kick();
 	}
-	WRITE_ONCE(lmk_running, true);
-	lmk_poll_kick();
 	kernel_param_unlock(THIS_MODULE);
+	if (err)
+		goto err_interface;
 
 	pr_info("loaded: %u rows, poll %u ms\n", lmk_rows_in_force(),
 		READ_ONCE(lmk_poll_ms));
 	return 0;
 
 err_interface:
+	lmk_stop_params();
 	lmk_interface_exit();
 err_workers:
+	lmk_stop_params();
 	lmk_workers_stop();
 	return err;
 }
@@ -109,11 +126,7 @@ err_workers:
  */
 static void __exit lmk_exit(void)
 {
-	kernel_param_lock(THIS_MODULE);
-	WRITE_ONCE(lmk_stopping, true);
-	WRITE_ONCE(lmk_running, false);
-	kernel_param_unlock(THIS_MODULE);
-
+	lmk_stop_params();
 	lmk_triggers_exit();
 	lmk_workers_stop();
 	lmk_interface_exit();

@@ -484,6 +484,7 @@ static const char * const lmk_stat_names[] = {
 	[LMK_STAT_DRY_RUN]		= "dry_run_selections",
 	[LMK_STAT_POLL_KILLS]		= "poll_kills",
 	[LMK_STAT_THRASHING_KILLS]	= "thrashing_kills",
+	[LMK_STAT_REAPED]		= "reaped",
 };
 
 static_assert(ARRAY_SIZE(lmk_stat_names) == NR_LMK_STATS);
@@ -596,6 +597,15 @@ static u64 lmk_log_next = 1;		/* seq of the next entry; same */
 static u64 lmk_log_dropped;		/* entries overwritten; same */
 static u64 lmk_notify_next = 1;		/* seq of the next uevent; same */
 
+/* The slot of entry @seq in a ring of @size (no 64-bit '%' on 32-bit). */
+static unsigned int lmk_log_slot(u64 seq, unsigned int size)
+{
+	u32 slot;
+
+	div_u64_rem(seq, size, &slot);
+	return slot;
+}
+
 /**
  * lmk_log_add() - append a kill to the log
  * @info: the decision
@@ -611,7 +621,7 @@ u64 lmk_log_add(const struct lmk_kill_info *info)
 	spin_lock(&lmk_log_lock);
 	seq = lmk_log_next++;
 	if (lmk_log) {
-		rec = &lmk_log[seq % lmk_log_size];
+		rec = &lmk_log[lmk_log_slot(seq, lmk_log_size)];
 		if (rec->seq)
 			lmk_log_dropped++;
 		rec->info = *info;
@@ -635,7 +645,7 @@ void lmk_log_set_exit(u64 seq, s64 exit_ms)
 
 	spin_lock(&lmk_log_lock);
 	if (lmk_log) {
-		rec = &lmk_log[seq % lmk_log_size];
+		rec = &lmk_log[lmk_log_slot(seq, lmk_log_size)];
 		if (rec->seq == seq)
 			rec->exit_ms = exit_ms;
 	}
@@ -649,7 +659,7 @@ static bool lmk_log_get(u64 seq, struct lmk_kill_rec *out)
 
 	spin_lock(&lmk_log_lock);
 	if (lmk_log && seq < lmk_log_next) {
-		*out = lmk_log[seq % lmk_log_size];
+		*out = lmk_log[lmk_log_slot(seq, lmk_log_size)];
 		found = out->seq == seq;
 	}
 	spin_unlock(&lmk_log_lock);
@@ -721,7 +731,7 @@ static void lmk_log_move(struct lmk_kill_rec *next, unsigned int size,
 		const struct lmk_kill_rec *rec = &old[i];
 
 		if (rec->seq >= first)
-			next[rec->seq % size] = *rec;
+			next[lmk_log_slot(rec->seq, size)] = *rec;
 		else if (rec->seq)
 			lmk_log_dropped++;
 	}
@@ -793,9 +803,11 @@ struct lmk_uevent_identity {
 
 /*
  * One KOBJ_CHANGE uevent on /sys/module/lowmemkiller per kill log entry,
- * sent from the watch worker: never from reclaim, since building a uevent
- * allocates memory.  The victim's identity goes in only with
- * uevent_identity (see there).
+ * sent from a work item on the system workqueue: never from reclaim, and
+ * not from the module's own WQ_MEM_RECLAIM worker, whose reaper and
+ * death wait must not queue behind the GFP_KERNEL allocations a uevent
+ * makes.  The victim's identity goes in only with uevent_identity (see
+ * there).
  */
 static void lmk_notify_one(const struct lmk_kill_rec *rec)
 {
@@ -850,7 +862,8 @@ static bool lmk_notify_take(struct lmk_kill_rec *out)
 		if (lmk_log_next - lmk_notify_next > lmk_log_size)
 			lmk_notify_next = lmk_log_next - lmk_log_size;
 		if (lmk_log) {
-			*out = lmk_log[lmk_notify_next % lmk_log_size];
+			*out = lmk_log[lmk_log_slot(lmk_notify_next,
+						    lmk_log_size)];
 			found = out->seq == lmk_notify_next;
 		}
 		lmk_notify_next++;
@@ -872,9 +885,55 @@ void lmk_notify_pending(void)
 		lmk_notify_one(&rec);
 }
 
+static void lmk_notify_fn(struct work_struct *work)
+{
+	lmk_notify_pending();
+}
+
+static DECLARE_WORK(lmk_notify_work, lmk_notify_fn);
+
+/**
+ * lmk_notify_kick() - send the pending uevents soon
+ *
+ * Context: any process context, reclaim included: it only queues.
+ */
+void lmk_notify_kick(void)
+{
+	if (!READ_ONCE(lmk_stopping))
+		schedule_work(&lmk_notify_work);
+}
+
+/**
+ * lmk_notify_stop() - send what is pending and stop, at unload
+ *
+ * Context: process context, no pass running.
+ */
+void lmk_notify_stop(void)
+{
+	cancel_work_sync(&lmk_notify_work);
+	lmk_notify_pending();
+}
+
 /* ---- setup --------------------------------------------------------------- */
 
 static struct dentry *lmk_debugfs_dir;
+
+/*
+ * Free the ring in use, which a kill_log_size write may have replaced:
+ * under kernel_param_lock(), so that no write is halfway.
+ */
+static void lmk_log_free(void)
+{
+	struct lmk_kill_rec *log;
+
+	kernel_param_lock(THIS_MODULE);
+	spin_lock(&lmk_log_lock);
+	log = lmk_log;
+	lmk_log = NULL;
+	spin_unlock(&lmk_log_lock);
+	kernel_param_unlock(THIS_MODULE);
+	kvfree(log);
+}
 
 /**
  * lmk_interface_init() - create the kill log, the statistics and debugfs
@@ -910,10 +969,7 @@ int lmk_interface_init(void)
 	return 0;
 
 err_log:
-	spin_lock(&lmk_log_lock);
-	lmk_log = NULL;
-	spin_unlock(&lmk_log_lock);
-	kvfree(log);
+	lmk_log_free();
 	return err;
 }
 
@@ -925,16 +981,11 @@ err_log:
 void lmk_interface_exit(void)
 {
 	struct lmk_table_rcu *t;
-	struct lmk_kill_rec *log;
 
 	debugfs_remove(lmk_debugfs_dir);
 	sysfs_remove_group(&THIS_MODULE->mkobj.kobj, &lmk_stats_group);
 
-	spin_lock(&lmk_log_lock);
-	log = lmk_log;
-	lmk_log = NULL;
-	spin_unlock(&lmk_log_lock);
-	kvfree(log);
+	lmk_log_free();
 
 	mutex_lock(&lmk_table_mutex);
 	t = rcu_replace_pointer(lmk_table_cur, &lmk_table_default,

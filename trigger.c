@@ -39,15 +39,23 @@ static unsigned long lmk_dry_run_next;	/* jiffies; under lmk_scan_mutex */
 
 /*
  * A walk that found nobody at or above a row's adj will find nobody again
- * until processes change, and the poll would repeat it every poll_ms, a
- * walk of every process each time, while the row stays crossed.  So the
- * poll and thrashing do not repeat it for the same row within 100 ms: at
- * most ten walks a second, and a process that becomes killable is found
- * at most 100 ms late.  Reclaim always walks.
+ * until processes change, and the poll would repeat it every poll_ms, and
+ * reclaim at every shrinker call, a walk of every process each time,
+ * while the row stays crossed.  So no pass repeats it for the same row
+ * within 100 ms: at most ten walks a second, and a process that becomes
+ * killable is found at most 100 ms late.  Written under lmk_scan_mutex;
+ * count_objects reads them without it.
  */
 #define LMK_EMPTY_ROW_BACKOFF	(HZ / 10)
-static int lmk_empty_row = -1;		/* under lmk_scan_mutex */
-static unsigned long lmk_empty_until;	/* jiffies; under lmk_scan_mutex */
+static int lmk_empty_row = -1;
+static unsigned long lmk_empty_until;	/* jiffies */
+
+/* Is @row the empty row, within its backoff? */
+static bool lmk_row_known_empty(int row)
+{
+	return row == READ_ONCE(lmk_empty_row) &&
+	       time_before(jiffies, READ_ONCE(lmk_empty_until));
+}
 
 /* The most victims a pass may rank: the best, and deficit_kills more. */
 static unsigned int lmk_batch_max(enum lmk_reason reason, bool dry_run)
@@ -92,9 +100,16 @@ static unsigned long lmk_kill_at_row(const struct lmk_table *table, int row,
 	unsigned long deficit = lmk_row_deficit(table, row, mem->other_free);
 	unsigned int nr, kill, i;
 	unsigned long freed = 0;
+	int got;
 
-	nr = lmk_select(&tmpl, lmk_batch_max(reason, dry_run),
-			lmk_pass_victims);
+	got = lmk_select(&tmpl, lmk_batch_max(reason, dry_run),
+			 lmk_pass_victims);
+	if (got < 0) {
+		/* The kernel OOM killer's victim is still giving memory back. */
+		lmk_stat_inc(LMK_STAT_SKIPPED_DYING);
+		return 1;
+	}
+	nr = got;
 	kill = lmk_victims_to_kill(nr, deficit);
 	for (i = 0; i < kill; i++)
 		lmk_kill(&lmk_pass_victims[i]);
@@ -104,6 +119,7 @@ static unsigned long lmk_kill_at_row(const struct lmk_table *table, int row,
 	}
 	for (; i < nr; i++)
 		lmk_victim_put(&lmk_pass_victims[i]);
+	memset(lmk_pass_victims, 0, nr * sizeof(lmk_pass_victims[0]));
 	return freed;
 }
 
@@ -129,8 +145,7 @@ static bool lmk_pass_held_back(enum lmk_reason reason, int row, bool dry_run)
 	}
 	if (dry_run && time_before(jiffies, lmk_dry_run_next))
 		return true;
-	return reason != LMK_REASON_SHRINKER && row == lmk_empty_row &&
-	       time_before(jiffies, lmk_empty_until);
+	return lmk_row_known_empty(row);
 }
 
 /**
@@ -166,12 +181,12 @@ static unsigned long lmk_pass(enum lmk_reason reason)
 
 	freed = lmk_kill_at_row(&table, row, &mem, reason, dry_run);
 	if (!freed) {
-		lmk_empty_row = row;
-		lmk_empty_until = jiffies + LMK_EMPTY_ROW_BACKOFF;
+		WRITE_ONCE(lmk_empty_until, jiffies + LMK_EMPTY_ROW_BACKOFF);
+		WRITE_ONCE(lmk_empty_row, row);
 		lmk_report_empty_row(row, &mem, &table);
 		goto out;
 	}
-	lmk_empty_row = -1;
+	WRITE_ONCE(lmk_empty_row, -1);
 	if (dry_run) {
 		lmk_dry_run_next = jiffies +
 			msecs_to_jiffies(READ_ONCE(lmk_death_timeout_ms));
@@ -184,8 +199,9 @@ out:
 
 /*
  * The shrinker.  count_objects is O(1): a few vmstat reads and one table
- * lookup.  It reports nothing to do unless a row is crossed and no victim
- * is still dying, so reclaim does not call scan_objects for nothing.  When
+ * lookup.  It reports nothing to do unless a row is crossed, no victim is
+ * still dying and the row is not known to be empty, so reclaim does not
+ * call scan_objects for nothing.  When
  * a kill is due it reports the anonymous pages in the system, what a kill
  * can give back, so that reclaim's usual scaling by priority and "cost"
  * (seeks) decides how soon scan_objects runs.
@@ -198,14 +214,16 @@ static unsigned long lmk_count_objects(struct shrinker *s,
 	struct lmk_table table;
 	struct lmk_mem mem;
 	unsigned long anon;
+	int row;
 
 	lmk_stat_inc(LMK_STAT_COUNT_CALLS);
 	lmk_read_mem(&mem, false);
 	lmk_table_snapshot(&table);
-	if (lmk_find_row(&table, mem.other_free, mem.other_file) < 0)
+	row = lmk_find_row(&table, mem.other_free, mem.other_file);
+	if (row < 0)
 		return 0;
 	lmk_stat_inc(LMK_STAT_COUNT_NEED_KILL);
-	if (lmk_death_wait_pending())
+	if (lmk_death_wait_pending() || lmk_row_known_empty(row))
 		return 0;
 	anon = global_node_page_state(NR_ANON_MAPPED);
 	return anon ? anon : 1;
@@ -348,9 +366,12 @@ void lmk_poll_kick(void)
  * constraint, an oom_task_origin() task (swapoff, KSM), or a dying
  * allocating task, in all of which the kernel chooses differently; and a
  * kill of ours frees nothing before the victim exits.  So it reports
- * nothing and only counts: the kernel OOM killer is the backstop, and a
- * victim of ours still dying is one its own selection finds, waits for
- * (task_will_free_mem()) and reaps.
+ * nothing and only counts: the kernel OOM killer is the backstop.  While
+ * a victim of ours is still dying the kernel chooses by its own badness:
+ * if that is our victim, it waits for it (task_will_free_mem()) and
+ * reaps it; if not, it kills its own choice too.  The module's reaper
+ * makes that window milliseconds; a pass, in turn, waits for a victim of
+ * the kernel's (lmk_select()).
  */
 static int lmk_oom_notify(struct notifier_block *nb, unsigned long unused,
 			  void *parm)
@@ -374,6 +395,7 @@ int lmk_triggers_init(void)
 	struct shrinker *shrinker;
 	int err;
 
+	lmk_dry_run_next = jiffies;
 	err = register_oom_notifier(&lmk_oom_nb);
 	if (err)
 		return err;

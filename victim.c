@@ -47,21 +47,19 @@ static bool lmk_task_protected(struct task_struct *p)
 }
 
 /*
- * A process whose group exit has begun and that is not dumping core, as
- * __task_will_free_mem() tells them apart.  A coredump can sleep for long
- * and SIGKILL ends it, so a process dumping core stays a candidate.  The
- * kernel, once it has picked an exiting process, waits for it instead of
- * killing; a module cannot mark it an OOM victim to have it reaped, and
- * one stuck in its exit would then hold every pass back.  So an exiting
- * process is not a candidate, and its memory, once back, is seen by the
- * next read of the memory state.
+ * A victim of the kernel OOM killer whose memory the OOM reaper is not
+ * done with: oom_evaluate_task() aborts its own selection then, and so
+ * does a pass, or the module and the kernel would each kill a process for
+ * one shortage.
  */
-static bool lmk_task_exiting(struct task_struct *p)
+static bool lmk_task_oom_victim_pending(struct task_struct *p)
 {
-	struct signal_struct *sig = p->signal;
+	struct mm_struct *mm;
 
-	return (READ_ONCE(sig->flags) & SIGNAL_GROUP_EXIT) &&
-	       !READ_ONCE(sig->core_state);
+	if (!tsk_is_oom_victim(p))
+		return false;
+	mm = p->signal->oom_mm;
+	return !test_bit(MMF_OOM_SKIP, &mm->flags);
 }
 
 /*
@@ -91,8 +89,18 @@ static void lmk_cand_size(struct lmk_cand *c, struct mm_struct *mm)
  * find_lock_task_mm() is not exported: a process whose leader has exited
  * keeps its memory in its other threads, so each thread is looked at
  * under its task_lock().  As in oom_badness(), a thread between vfork()
- * and exec() (its memory is its parent's) and memory the OOM reaper is
- * done with (MMF_OOM_SKIP) are no candidates.
+ * and exec() (its memory is its parent's) and memory a reaper is done
+ * with (MMF_OOM_SKIP) are no candidates, nor is memory whose victim the
+ * death wait gave up on (lmk_mm_given_up()).
+ *
+ * A process already exiting is a candidate like any other, as for the
+ * kernel: the kernel then waits for it rather than kill another
+ * (task_will_free_mem()), and so does the module, whose SIGKILL an
+ * exiting group drops, and whose reaper takes its memory.  Skipping it
+ * instead would let a process that stops in its exit (PTRACE_EVENT_EXIT,
+ * a request to an unanswering FUSE server) keep its memory while every
+ * other process died in its place.  A process dumping core is no
+ * exception: SIGKILL ends the dump.
  *
  * Context: rcu_read_lock() held; takes task locks.
  * Return: true if @c is a candidate.
@@ -108,7 +116,8 @@ static bool lmk_cand_read(struct task_struct *p, struct lmk_cand *c)
 
 		task_lock(t);
 		mm = t->mm;
-		ok = mm && !test_bit(MMF_OOM_SKIP, &mm->flags) && !in_vfork(t);
+		ok = mm && !test_bit(MMF_OOM_SKIP, &mm->flags) &&
+		     !in_vfork(t) && !lmk_mm_given_up(mm);
 		if (ok) {
 			c->mm = mm;
 			c->info.pid = task_pid_nr(t);
@@ -141,7 +150,9 @@ static unsigned int lmk_cand_rank(unsigned int nr, short adj,
  * Processes sharing an mm (CLONE_VM without CLONE_THREAD) die together
  * (lmk_kill()): one candidate stands for all of them, the best ranked.
  * Drops a candidate of @mm ranked below @pos; returns false if one ranks
- * at or above it.
+ * at or above it.  No reference is held on a candidate's mm, so an equal
+ * pointer is checked to be the same memory still: a freed mm's slot may
+ * hold a new process's.
  */
 static bool lmk_cand_unshared(const struct mm_struct *mm, unsigned int pos,
 			      unsigned int *nr)
@@ -149,7 +160,8 @@ static bool lmk_cand_unshared(const struct mm_struct *mm, unsigned int pos,
 	unsigned int i;
 
 	for (i = 0; i < *nr; i++)
-		if (lmk_cands[i].mm == mm)
+		if (lmk_cands[i].mm == mm &&
+		    lmk_process_shares_mm(lmk_cands[i].task, mm))
 			break;
 	if (i == *nr)
 		return true;
@@ -178,7 +190,7 @@ static void lmk_consider(struct task_struct *p, short adj,
 	    !lmk_better_victim(adj, ULONG_MAX, lmk_cands[max - 1].info.adj,
 			       lmk_cands[max - 1].info.size))
 		return;
-	if (lmk_task_protected(p) || lmk_task_exiting(p))
+	if (lmk_task_protected(p))
 		return;
 	c.info = *tmpl;
 	if (!lmk_cand_read(p, &c))
@@ -200,16 +212,17 @@ static void lmk_consider(struct task_struct *p, short adj,
  * Turn candidate @c into victim @v: take its thread-group pid and an
  * mm_count reference on its memory, both inside the walk's RCU section,
  * so that neither can be freed before the signal.  A process that has
- * exited since (no pid) or let its memory go (no thread with that mm)
- * is no victim.
+ * exited since (no pid), let its memory go (no thread with that mm) or
+ * been given a lower adj than its rank is no victim.
  */
 static bool lmk_cand_take(const struct lmk_cand *c, struct lmk_victim *v)
 {
+	short adj = READ_ONCE(c->task->signal->oom_score_adj);
 	struct task_struct *t;
 	struct pid *pid;
 
 	pid = task_tgid(c->task);
-	if (!pid)
+	if (!pid || adj < c->info.adj)
 		return false;
 	v->mm = NULL;
 	for_each_thread(c->task, t) {
@@ -260,15 +273,17 @@ static void lmk_walk_done(u64 start, unsigned long visited)
  *
  * Context: process context, lmk_scan_mutex held; takes rcu_read_lock()
  * and task locks.
- * Return: the number of victims in @v.
+ * Return: the number of victims in @v, or -EBUSY, with none, while a
+ * victim of the kernel OOM killer still has its memory.
  */
-unsigned int lmk_select(const struct lmk_kill_info *tmpl, unsigned int max,
-			struct lmk_victim *v)
+int lmk_select(const struct lmk_kill_info *tmpl, unsigned int max,
+	       struct lmk_victim *v)
 {
 	unsigned long visited = 0;
 	u64 start = ktime_get_ns();
-	unsigned int nr = 0, i, got = 0;
+	unsigned int nr = 0, i;
 	struct task_struct *p;
+	int got = 0;
 
 	lockdep_assert_held(&lmk_scan_mutex);
 	rcu_read_lock();
@@ -276,6 +291,11 @@ unsigned int lmk_select(const struct lmk_kill_info *tmpl, unsigned int max,
 		short adj = READ_ONCE(p->signal->oom_score_adj);
 
 		visited++;
+		if (lmk_task_oom_victim_pending(p)) {
+			got = -EBUSY;
+			nr = 0;
+			break;
+		}
 		if (adj >= tmpl->min_adj)
 			lmk_consider(p, adj, tmpl, max, &nr);
 	}

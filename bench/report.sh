@@ -63,7 +63,7 @@ NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 $(c["kernel"]) == k && index(" " cmp " ", " " $(c["mode"]) " ") { want[$(c["scenario"])] = 1 }
 $(c["kernel"]) == k { row[$(c["scenario"]) "," $(c["mode"])] = $0 }
 END {
-	ns = split("ladder burst protected creep ties crowd filecache thirdparty", sc, " ")
+	ns = split("ladder burst protected creep ties crowd filecache thirdparty starved", sc, " ")
 	nm = split(modes, md, " ")
 	for (i = 1; i <= ns; i++) {
 		if (!(sc[i] in want))
@@ -110,10 +110,10 @@ cat "$logs"/*/*.log 2>/dev/null | grep -h '^BENCH ' | awk -v boots="$logs/boots.
 head -n 1 "$plots/unsorted.csv" >"$csv"
 tail -n +2 "$plots/unsorted.csv" | awk -F, '
 	BEGIN {
-		n = split("ladder burst protected creep ties crowd filecache thirdparty", s, " ")
+		n = split("ladder burst protected creep ties crowd filecache thirdparty starved", s, " ")
 		for (i = 1; i <= n; i++)
 			srank[s[i]] = i
-		n = split("oom earlyoom lmk shrinker wsf", m, " ")
+		n = split("oom earlyoom lmk noreap shrinker wsf", m, " ")
 		for (i = 1; i <= n; i++)
 			mrank[m[i]] = i
 	}
@@ -162,19 +162,23 @@ for k in $kvers_plot; do
 	done
 	scen=$(ls "$logs/$k" | sed -n 's/^\(.*\)-\(oom\|earlyoom\|lmk\)\.log$/\1/p' | sort -u)
 	for s in $scen; do
+		# the module without its reaper too, where it ran
+		pmodes="oom earlyoom lmk"
+		[ ! -e "$logs/$k/$s-noreap.log" ] || pmodes="$pmodes noreap"
+		np=$(echo "$pmodes" | wc -w)
 		{
-			echo "set terminal pngcairo size 1000,1050 font ',9'"
+			echo "set terminal pngcairo size 1000,$((np * 350)) font ',9'"
 			echo "set output '$results/$s-$short.png'"
-			echo "set multiplot layout 3,1 title '$s on $k (MemTotal $((memtotal_kb / 1024)) MiB)'"
+			echo "set multiplot layout $np,1 title '$s on $k (MemTotal $((memtotal_kb / 1024)) MiB)'"
 			echo "set yrange [0:$((memtotal_kb / 1024))]"
 			echo "set ylabel 'MiB'"
 			echo "set key top right horizontal font ',8'"
 			echo "set grid ytics"
-			for m in oom earlyoom lmk; do
+			for m in $pmodes; do
 				base=$plots/$k-$s-$m
 				echo "unset arrow; unset label"
 				echo "set title '$m'"
-				[ "$m" = lmk ] && echo "set xlabel 'seconds from the run start'"
+				[ "$m" = "${pmodes##* }" ] && echo "set xlabel 'seconds from the run start'"
 				set -- $adjrows
 				x=0.005
 				for r in $rows; do
@@ -213,7 +217,7 @@ done
 	echo "- Guest: QEMU TCG, 2 vCPUs, -m ${BENCH_MEM:-256} (MemTotal $((${memtotal_kb:-0} / 1024)) MiB), no swap; busybox initramfs;"
 	echo "  earlyoom and stress-ng (the host's Debian packages) and the 96 MiB working set on a read-only ext4 disk"
 	echo "- Table for every mode: minfree ${minfree} pages, adj ${adjs} (the module's defaults);"
-	echo "  the module is loaded only in modes lmk, shrinker and wsf; mode earlyoom runs \`earlyoom ${eo}\` (SIGKILL at the top row's MemAvailable)"
+	echo "  the module is loaded only in modes lmk, noreap (its bench-only build without the reaper), shrinker and wsf; mode earlyoom runs \`earlyoom ${eo}\` (SIGKILL at the top row's MemAvailable)"
 	echo "- One fresh boot per kernel, scenario and mode; ${BENCH_WALL:-?} s of boots in all"
 	echo
 	echo "## How to read"
@@ -351,6 +355,54 @@ EOF
 			echo
 		done
 	fi
+	if grep -qE '^[^,]*,noreap,' "$csv"; then
+		echo "## The reaper"
+		echo
+		cat <<'EOF'
+What the reaper buys, on the scenario it was made for: **starved**, four
+victims at SCHED_IDLE behind two busy processes, which keep both vCPUs,
+so that a victim barely runs, even to exit.  **lmk** is the module;
+**noreap** the same module, same parameters, built by the bench without
+its reaper (bench/no-reaper.sed: no victim is reaped or raised, the death
+wait waits for the victim's own exit, up to `death_timeout_ms`, 1000 ms);
+**oom** and **earlyoom** as in the first table.  **exit** is the time
+from a kill to the victim's memory being back: the kill log's `exit_ms`
+(reaped or exited, whichever came first), and for a victim the module
+stopped waiting for (**timeouts**, the module's `death_timeouts`), the
+time to its death as the bench saw it.  **reaped** is the module's
+`stats/reaped`.  **min other_free** is the lowest of the free pages the
+module compares with its table (net of the allocator's reserve), as
+the bench samples them.  The grower needs no kill to fit; the table,
+which keeps 64 MiB at these adj, needs three of the four victims (**min
+(table)**): kills beyond that are the victims killed while earlier ones
+still held their memory.
+EOF
+		echo
+		for k in $kvers; do
+			echo "### $k"
+			echo
+			echo "| scenario | mode | kills | min (table) | excess (table) | excess (end) | viol. | fg lost | kernel OOM kills (invoked) | min avail MiB | min other_free MiB | 1st kill s (avail MiB) | grow s | stall ms | PSI full ms | exit ms avg/max | reaped | timeouts |"
+			echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+			awk -F, -v k="$k" -v cmp="noreap" \
+				-v modes="oom earlyoom lmk noreap" "$cmp_awk"'
+				function at(t, kb) { return t == "n/a" ? "none" : t " (" mib(kb) ")" }
+				function out(s, m) {
+					printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s | %s/%s | %s | %s |\n",
+						s, m, v["kills"], v["min_kills_table"],
+						v["excess_kills_table"], v["spare_kills_end"],
+						v["violations"], v["fg_losses"],
+						v["oom_kills"], v["oom_invoked"],
+						mib(v["min_avail_kb"]),
+						mib(v["min_other_free_kb"]),
+						at(v["first_kill_s"], v["avail_first_kill_kb"]),
+						v["grow_s"], v["worst_stall_ms"],
+						v["psi_full_ms"],
+						v["exit_ms_avg"], v["exit_ms_max"],
+						v["reaped"], v["death_timeouts"]
+				}' "$csv"
+			echo
+		done
+	fi
 	if ls "$logs"/*/warm.log >/dev/null 2>&1; then
 		echo "## The first kill, module loaded once"
 		echo
@@ -427,7 +479,8 @@ EOF
 The guest's two vCPUs are threads of the host, which has two cores and
 runs QEMU's other threads too.  run.sh -S samples every 0.5 s how long
 each vCPU thread has waited on the host's run queue (schedstat): time the
-guest cannot see, as a gap in whatever the vCPU was doing.  Per lmk boot,
+guest cannot see, as a gap in whatever the vCPU was doing.  Per lmk and
+noreap boot,
 both vCPUs summed: **ran** and **waited**, and the most one vCPU waited
 within one 0.5 s sample (one stall or several).
 EOF
@@ -436,7 +489,7 @@ EOF
 		echo "| --- | --- | ---: | ---: | ---: |"
 		while read -r k name _; do
 			case $name in
-			*-lmk) ;;
+			*-lmk | *-noreap) ;;
 			*) continue ;;
 			esac
 			grep -h '^run: host: ' "$logs/$k/$name.run" 2>/dev/null |

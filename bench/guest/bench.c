@@ -3,8 +3,9 @@
  * The benchmark driver, run in the guest by bench.sh.
  *
  *   bench run SCENARIO MODE [-e FIFO]
- *	one scenario under the killer of MODE (oom, earlyoom or lmk); with
- *	-e, earlyoom's output is read from FIFO to time its kills
+ *	one scenario under the killer of MODE (oom, earlyoom, lmk, or the
+ *	module in another setting or build: shrinker, wsf, warm, noreap);
+ *	with -e, earlyoom's output is read from FIFO to time its kills
  *   bench scaling N[,N...]
  *	the module's walk cost at N processes, then the cost of
  *	count_objects and of a poll tick, with the module loaded
@@ -27,6 +28,7 @@
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 
@@ -90,6 +92,8 @@ struct death {
  * @reason:     the module's reason (poll, shrinker...), else empty
  * @minfree_kb: the module's crossed row, kB, else -1
  * @exit_ms:    from the module's kill log, -1 if absent
+ * @exit_timeout: the kill log has exit_ms=timeout: the module stopped
+ *              waiting for the victim after death_timeout_ms
  */
 struct kill_ev {
 	double t;
@@ -101,6 +105,7 @@ struct kill_ev {
 	char reason[16];
 	long minfree_kb;
 	long exit_ms;
+	bool exit_timeout;
 };
 
 /*
@@ -481,6 +486,36 @@ static int seen_adj(pid_t pid)
 }
 
 /*
+ * When each background process of the table had given its memory back
+ * (its mm gone: /proc/<pid>/statm all zeros, or the process gone), in run
+ * time, 0 while not seen; watched by the sampler only where a scenario
+ * asks (watch_release), since the reads cost.  A victim starved of CPU
+ * may give its memory back well before it dies: its exit runs by slices.
+ */
+static double released_t[MAX_PROCS];	/* the sampler's; read after join */
+static bool watch_release;		/* LOAD, STORE */
+
+static bool mm_gone(pid_t pid)
+{
+	char path[64], buf[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	if (lmk_read_file(path, buf, sizeof(buf)))
+		return true;
+	return atol(buf) == 0;
+}
+
+static void release_scan(double t)
+{
+	int i;
+
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].role == ROLE_BG && !released_t[i] &&
+		    mm_gone(procs[i].pid))
+			released_t[i] = t;
+}
+
+/*
  * The allocator's reserve, kB, read at the run's start: the watermarks do
  * not move during a run (mode wsf sets them before).
  */
@@ -500,6 +535,8 @@ static void *sampler_fn(void *arg)
 			stress_scan();
 		meminfo_read(&m);
 		t = run_t();
+		if (LOAD(watch_release))
+			release_scan(t);
 		zoneinfo_read(&pcp_kb, NULL);
 		if (LOAD(sampling) && m.avail_kb >= 0 && m.avail_kb < min_avail_kb)
 			min_avail_kb = m.avail_kb;
@@ -575,6 +612,7 @@ static void event_add(double t, pid_t pid, int adj, long size_kb,
 		e->reason[0] = '\0';
 		e->minfree_kb = -1;
 		e->exit_ms = -1;
+		e->exit_timeout = false;
 	}
 	pthread_mutex_unlock(&lock);
 }
@@ -1318,6 +1356,77 @@ static void sc_thirdparty(struct run *r)
 	r->fixed_s = 15;
 }
 
+/* A busy process: spins on a CPU until the run ends. */
+static void spinner_fn(void *arg, int fd)
+{
+	become(arg, 0);
+	ready(fd);
+	while (!LOAD(sh->stop))
+		;
+	for (;;)
+		pause();
+}
+
+/*
+ * A background process that, once it holds its memory, runs at
+ * SCHED_IDLE: it gets a CPU only when nothing else wants one, and so,
+ * beside busy processes, hardly ever, even to exit once killed.  It
+ * allocates before, at SCHED_NORMAL, so that its set-up is not starved.
+ */
+static void idle_hog_fn(void *arg, int fd)
+{
+	const struct hog_cfg *c = arg;
+	struct sched_param sp = { 0 };
+
+	become(c->comm, c->adj);
+	if (!hog_alloc(c->kb))
+		_exit(3);
+	if (sched_setscheduler(0, SCHED_IDLE, &sp))
+		_exit(7);
+	ready(fd);
+	for (;;)
+		pause();
+}
+
+/*
+ * Victims starved of CPU: four at SCHED_IDLE, two busy processes that
+ * keep both vCPUs, and a grower that takes what is available less 24 MiB
+ * (and less what reclaimable kernel memory adds to MemAvailable, which
+ * the table does not count), so that the table, which keeps 64 MiB at
+ * these adj, needs three of the four victims.
+ */
+static void sc_starved(struct run *r)
+{
+	static const int adj[] = { 900, 850, 800, 750 };
+	struct hog_cfg c = { .kb = 16 * MB, .shm_fd = -1 };
+	char name[ARRAY_SIZE(adj)][16], busy[16];
+	unsigned int i;
+	long avail;
+	pid_t pid;
+
+	for (i = 0; i < ARRAY_SIZE(adj); i++) {
+		snprintf(name[i], sizeof(name[i]), "idle%d", adj[i]);
+		c.comm = name[i];
+		c.adj = adj[i];
+		pid = spawn(idle_hog_fn, &c);
+		if (pid < 0)
+			die("%s: cannot allocate or set SCHED_IDLE", name[i]);
+		proc_add(pid, adj[i], ROLE_BG, name[i]);
+	}
+	reader(&default_reader);
+	for (i = 0; i < 2; i++) {
+		snprintf(busy, sizeof(busy), "busy%u", i);
+		pid = spawn(spinner_fn, busy);
+		proc_add(abs(pid), 0, ROLE_FG, busy);
+	}
+	avail = mark_avail0(r);
+	r->need_kb = avail - r->slab0_kb - 24 * MB;
+	grower(r->need_kb, 20000);
+	r->settle_s = 3;
+	/* the table is complete: the sampler may walk it */
+	STORE(watch_release, true);
+}
+
 /* ---- the run ------------------------------------------------------------ */
 
 /*
@@ -1522,12 +1631,15 @@ static void read_trace(void)
 /*
  * The module's kill log entries of this run: each one's exit_ms for the
  * kill of the same victim the tracepoint gave; without the tracepoint,
- * the kills themselves, timed by the log.
+ * the kills themselves, timed by the log.  An exit_ms of "timeout" (the
+ * module stopped waiting) is kept as such: report() times that exit by
+ * the victim's death.
  */
 static void read_kill_log(void)
 {
 	char line[768], ex[24], reason[16];
 	struct kill_ev *e;
+	bool timeout;
 	long exit_ms;
 	double ts;
 	pid_t pid;
@@ -1545,6 +1657,7 @@ static void read_kill_log(void)
 		pid = kv_long(line, "tgid");
 		kv_str(line, "exit_ms", ex, sizeof(ex));
 		exit_ms = isdigit((unsigned char)ex[0]) ? atol(ex) : -1;
+		timeout = !strcmp(ex, "timeout");
 		pthread_mutex_lock(&lock);
 		if (trace_on) {
 			/* the first kill of that pid not matched yet */
@@ -1553,6 +1666,7 @@ static void read_kill_log(void)
 				    !strcmp(events[i].src, "lmk") &&
 				    events[i].exit_ms == -1) {
 					events[i].exit_ms = exit_ms == -1 ? -2 : exit_ms;
+					events[i].exit_timeout = timeout;
 					break;
 				}
 		} else if (nr_events < MAX_EVENTS) {
@@ -1568,6 +1682,7 @@ static void read_kill_log(void)
 			e->minfree_kb = kv_long(line, "minfree_kb");
 			e->src = "lmk";
 			e->exit_ms = exit_ms;
+			e->exit_timeout = timeout;
 		}
 		pthread_mutex_unlock(&lock);
 	}
@@ -1582,7 +1697,9 @@ static void read_kill_log(void)
  * @gone:   when it stopped counting as alive: its kill (the killer's own
  *          time when it reported one, else its death), its death, or
  *          never (INFINITY)
- * @killed: it died by SIGKILL or SIGTERM before the run ended
+ * @killed: it died by SIGKILL or SIGTERM before the run ended, or a
+ *          killer reported killing it before then (a victim starved of
+ *          CPU may die only once the run's own end kills its rivals)
  * @src:    who reported the kill, or "death" when nobody did
  */
 struct fate {
@@ -1606,8 +1723,18 @@ static void settle_fates(double t_stop)
 		for (j = 0; j < nr_deaths; j++)
 			if (deaths[j].pid == procs[i].pid)
 				break;
-		if (j == nr_deaths || deaths[j].t >= t_stop)
+		if (j == nr_deaths || deaths[j].t >= t_stop) {
+			/* killed, but not dead yet when the run ended */
+			for (j = 0; j < nr_events; j++)
+				if (events[j].pid == procs[i].pid &&
+				    events[j].t < t_stop) {
+					f->gone = events[j].t;
+					f->killed = true;
+					f->src = events[j].src;
+					break;
+				}
 			continue;
+		}
 		status = deaths[j].status;
 		f->gone = deaths[j].t;
 		f->killed = WIFSIGNALED(status) &&
@@ -1685,7 +1812,7 @@ static const char *fmt(char *buf, size_t len, bool ok, const char *f, ...)
 
 struct lmk_stats {
 	long long walks, visited, ns, ns_max, count, kills, poll, kern,
-		  timeouts, thrash;
+		  timeouts, thrash, reaped;
 };
 
 static void lmk_stats_read(struct lmk_stats *s)
@@ -1700,6 +1827,7 @@ static void lmk_stats_read(struct lmk_stats *s)
 	s->thrash = lmk_stat("thrashing_kills");
 	s->kern = lmk_stat("kernel_oom_events");
 	s->timeouts = lmk_stat("death_timeouts");
+	s->reaped = lmk_stat("reaped");
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -1836,6 +1964,32 @@ static int spare_kills_end(const struct run *r)
 	return k;
 }
 
+/*
+ * A kill's exit time, ms: the kill log's exit_ms; for a victim the module
+ * stopped waiting for (exit_ms=timeout), from the kill to its memory
+ * being back as the driver saw it, whenever that came: its mm gone where
+ * the sampler watched (released_t), else its death.  -1 when neither is
+ * known.  Called under lock.
+ */
+static long kill_exit_ms(const struct kill_ev *e)
+{
+	double back = INFINITY;
+	int i;
+
+	if (e->exit_ms >= 0 || !e->exit_timeout)
+		return e->exit_ms;
+	for (i = 0; i < nr_deaths; i++)
+		if (deaths[i].pid == e->pid && deaths[i].t >= e->t) {
+			back = deaths[i].t;
+			break;
+		}
+	for (i = 0; i < nr_procs; i++)
+		if (procs[i].pid == e->pid && released_t[i] >= e->t &&
+		    released_t[i] < back)
+			back = released_t[i];
+	return back < INFINITY ? (long)((back - e->t) * 1e3 + 0.5) : -1;
+}
+
 static void report(const struct run *r, double t_fg, double t_stop,
 		   bool timed_out, bool lmk, const struct lmk_stats *st,
 		   long long psi_full, long long psi_some, const char *kver)
@@ -1843,7 +1997,7 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	int i, kills = 0, fg_lost = 0, viol = 0, foreign = 0, mink = 0;
 	int kernel_kills = 0, mink_tab = 0, spare;
 	long react_n = 0, in_period_n = 0, exit_n = 0, exit_max = -1;
-	long rest_n = 0, pass1_n = 0;
+	long rest_n = 0, pass1_n = 0, exit_ms, min_ofree = -1;
 	double react_max = 0, react_first = 0, rest_max = 0, pass1_max = 0;
 	double react_sum = 0, rest_sum = 0, exit_sum = 0, first = INFINITY;
 	double grown, ms, gap_max = 0;
@@ -1873,11 +2027,12 @@ static void report(const struct run *r, double t_fg, double t_stop,
 			if (events[i].t < first)
 				first = events[i].t;
 		}
-		if (events[i].exit_ms >= 0) {
+		exit_ms = kill_exit_ms(&events[i]);
+		if (exit_ms >= 0) {
 			exit_n++;
-			exit_sum += events[i].exit_ms;
-			if (events[i].exit_ms > exit_max)
-				exit_max = events[i].exit_ms;
+			exit_sum += exit_ms;
+			if (exit_ms > exit_max)
+				exit_max = exit_ms;
 		}
 		if (strcmp(events[i].src, "lmk"))
 			continue;
@@ -1909,6 +2064,9 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	for (i = 1; i < nr_samples && samples[i].t <= t_stop; i++)
 		if (samples[i].t - samples[i - 1].t > gap_max)
 			gap_max = samples[i].t - samples[i - 1].t;
+	for (i = 0; i < nr_samples && samples[i].t <= t_stop; i++)
+		if (min_ofree < 0 || samples[i].ofree_kb < min_ofree)
+			min_ofree = samples[i].ofree_kb;
 	if (!r->no_min) {
 		mink = min_kills(r, &coverable);
 		mink_tab = min_kills_table(r, &coverable_tab);
@@ -1934,8 +2092,9 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	       fmt(b[9], 32, spare >= 0, "%d", spare));
 	printf(" oom_invoked=%d oom_kills=%d violations=%d fg_losses=%d",
 	       oom_invoked, kernel_kills, viol, fg_lost);
-	printf(" min_avail_kb=%ld first_kill_s=%s avail_first_kill_kb=%s",
-	       min_avail_kb == LONG_MAX ? -1 : min_avail_kb,
+	printf(" min_avail_kb=%ld min_other_free_kb=%ld",
+	       min_avail_kb == LONG_MAX ? -1 : min_avail_kb, min_ofree);
+	printf(" first_kill_s=%s avail_first_kill_kb=%s",
 	       fmt(b[2], 32, first < INFINITY, "%.3f", first - t_fg),
 	       fmt(b[3], 32, first < INFINITY, "%ld", avail_at(first)));
 	printf(" kswapd_first_s=%s avail_kswapd_kb=%s",
@@ -1977,10 +2136,11 @@ static void report(const struct run *r, double t_fg, double t_stop,
 	printf(" lmk_kills=%s poll_kills=%s",
 	       fmt(b[0], 32, lmk, "%lld", st->kills),
 	       fmt(b[1], 32, lmk, "%lld", st->poll));
-	printf(" kernel_oom_events=%s death_timeouts=%s thrashing_kills=%s",
+	printf(" kernel_oom_events=%s death_timeouts=%s thrashing_kills=%s reaped=%s",
 	       fmt(b[3], 32, lmk, "%lld", st->kern),
 	       fmt(b[4], 32, lmk, "%lld", st->timeouts),
-	       fmt(b[6], 32, lmk, "%lld", st->thrash));
+	       fmt(b[6], 32, lmk, "%lld", st->thrash),
+	       fmt(b[7], 32, lmk, "%lld", st->reaped));
 	printf(" stress_restarts=%s kmsg_lost=%d\n",
 	       fmt(b[5], 32, !strcmp(scenario, "thirdparty"), "%d",
 		   stress_restarts),
@@ -2042,6 +2202,8 @@ static void start_scenario(struct run *r)
 		sc_filecache(r);
 	else if (!strcmp(scenario, "thirdparty"))
 		sc_thirdparty(r);
+	else if (!strcmp(scenario, "starved"))
+		sc_starved(r);
 	else
 		die("unknown scenario %s", scenario);
 }
@@ -2144,9 +2306,13 @@ static int cmd_run(int argc, char **argv)
 	table_from_env();
 	scenario = argv[2];
 	mode = argv[3];
-	/* shrinker, wsf and warm are the module with other settings (bench.sh) */
+	/*
+	 * shrinker, wsf and warm are the module with other settings, noreap
+	 * the bench's build of it without the reaper (bench.sh)
+	 */
 	lmk = !strcmp(mode, "lmk") || !strcmp(mode, "shrinker") ||
-	      !strcmp(mode, "wsf") || !strcmp(mode, "warm");
+	      !strcmp(mode, "wsf") || !strcmp(mode, "warm") ||
+	      !strcmp(mode, "noreap");
 	uname(&un);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
@@ -2190,6 +2356,9 @@ static int cmd_run(int argc, char **argv)
 			read_trace();
 		read_kill_log();
 	}
+	if (!strcmp(mode, "noreap") && st.reaped > 0)
+		printf("BENCHERR %s noreap: %lld victims reaped: not the no-reaper build\n",
+		       scenario, st.reaped);
 	/* the reader's last stall may still be going on */
 	last = LOAD(sh->last_pass) / 1e6;
 	if (last > 0 && (t_stop - last) * 1e6 > LOAD(sh->max_gap))

@@ -5,10 +5,12 @@
 # /tests/demo.sh (run.sh -M demo), with the bench disk (run.sh -d) as
 # /dev/vda.  Kernel command line (run.sh -a):
 #
-#   bench.mode=oom|earlyoom|lmk|shrinker|wsf|warm|scaling
+#   bench.mode=oom|earlyoom|lmk|noreap|shrinker|wsf|warm|scaling
 #       oom       nothing but the kernel's OOM killer
 #       earlyoom  earlyoom from the disk, killing at the table's top row
 #       lmk       lowmemkiller with the table below, loaded per scenario
+#       noreap    the same, loaded from the bench's build without the
+#                 reaper (run-bench.sh boots that build for this mode)
 #       shrinker  the same without the poll (poll_ms=0)
 #       wsf       the same with vm.watermark_scale_factor=3000
 #       warm      lmk, loaded once for all the scenarios of the boot
@@ -84,7 +86,8 @@ for s in $(echo "$scenarios" | tr , ' '); do
 	extra=
 	case $mode in
 	oom) ;;
-	lmk)
+	lmk | noreap)
+		# noreap: the same parameters; the .ko is another build
 		lmk_load kill_log_size=4096
 		;;
 	warm)
@@ -128,7 +131,7 @@ for s in $(echo "$scenarios" | tr , ' '); do
 	# shellcheck disable=SC2086 # $extra is two words or none
 	/tests/bench run "$s" "$mode" $extra || echo "BENCHERR $s $mode: driver exit $?"
 	case $mode in
-	lmk | shrinker | wsf)
+	lmk | noreap | shrinker | wsf)
 		# the first kills as the module logged them, for diagnosis
 		grep -v '^#' /sys/kernel/debug/lowmemkiller/kills | head -n 24 |
 			sed 's/^/# kill-log: /'

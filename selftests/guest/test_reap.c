@@ -25,7 +25,6 @@
  */
 static void slow_victim_body(int wfd, const void *arg)
 {
-	volatile unsigned long spin = 0;
 	char pid[16];
 
 	prctl(PR_SET_NAME, "slow_victim");
@@ -37,7 +36,7 @@ static void slow_victim_body(int wfd, const void *arg)
 	if (write(wfd, "r", 1) != 1)
 		_exit(4);
 	for (;;)
-		spin++;
+		getppid();
 }
 
 /* VmRSS of @pid in kB, or -1 once it has let its memory go or is gone. */

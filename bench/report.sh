@@ -369,7 +369,9 @@ wait waits for the victim's own exit, up to `death_timeout_ms`, 1000 ms);
 from a kill to the victim's memory being back: the kill log's `exit_ms`
 (reaped or exited, whichever came first), and for a victim the module
 stopped waiting for (**timeouts**, the module's `death_timeouts`), the
-time to its death as the bench saw it.  **reaped** is the module's
+time to its exit as the `sched_process_exit` tracepoint has it, or, after
+the run's end, to its death (bench/README.md, "Why the module reaps").
+**reaped** is the module's
 `stats/reaped`.  **min other_free** is the lowest of the free pages the
 module compares with its table (net of the allocator's reserve), as
 the bench samples them.  The grower needs no kill to fit; the table,

@@ -486,36 +486,6 @@ static int seen_adj(pid_t pid)
 }
 
 /*
- * When each background process of the table had given its memory back
- * (its mm gone: /proc/<pid>/statm all zeros, or the process gone), in run
- * time, 0 while not seen; watched by the sampler only where a scenario
- * asks (watch_release), since the reads cost.  A victim starved of CPU
- * may give its memory back well before it dies: its exit runs by slices.
- */
-static double released_t[MAX_PROCS];	/* the sampler's; read after join */
-static bool watch_release;		/* LOAD, STORE */
-
-static bool mm_gone(pid_t pid)
-{
-	char path[64], buf[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-	if (lmk_read_file(path, buf, sizeof(buf)))
-		return true;
-	return atol(buf) == 0;
-}
-
-static void release_scan(double t)
-{
-	int i;
-
-	for (i = 0; i < nr_procs; i++)
-		if (procs[i].role == ROLE_BG && !released_t[i] &&
-		    mm_gone(procs[i].pid))
-			released_t[i] = t;
-}
-
-/*
  * The allocator's reserve, kB, read at the run's start: the watermarks do
  * not move during a run (mode wsf sets them before).
  */
@@ -535,8 +505,6 @@ static void *sampler_fn(void *arg)
 			stress_scan();
 		meminfo_read(&m);
 		t = run_t();
-		if (LOAD(watch_release))
-			release_scan(t);
 		zoneinfo_read(&pcp_kb, NULL);
 		if (LOAD(sampling) && m.avail_kb >= 0 && m.avail_kb < min_avail_kb)
 			min_avail_kb = m.avail_kb;
@@ -1423,8 +1391,6 @@ static void sc_starved(struct run *r)
 	r->need_kb = avail - r->slab0_kb - 24 * MB;
 	grower(r->need_kb, 20000);
 	r->settle_s = 3;
-	/* the table is complete: the sampler may walk it */
-	STORE(watch_release, true);
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -1558,8 +1524,21 @@ static int min_kills_table(const struct run *r, bool *coverable)
 #define TRACING		"/sys/kernel/tracing/"
 #define TR_INST		TRACING "instances/lmkbench/"
 #define TR_EVENT	"events/lowmemkiller/lowmemory_kill/enable"
+/*
+ * A task's exit, traced in the same instance: do_exit() fires it just
+ * after exit_mm(), so for a single-threaded victim once its memory is
+ * back (on 6.1 and 6.12; later kernels fire it before exit_mm()).
+ */
+#define TR_EXIT		"events/sched/sched_process_exit/enable"
 
 static bool trace_on;
+
+/* The tasks' exits the trace recorded: pid, run time.  Under lock. */
+static struct {
+	pid_t pid;
+	double t;
+} exits[MAX_EVENTS];
+static int nr_exits;
 
 static int inst_write(const char *file, const char *val)
 {
@@ -1575,9 +1554,12 @@ static bool trace_start(void)
 	if (mkdir(TR_INST, 0700) && errno != EEXIST)
 		return false;
 	inst_write(TR_EVENT, "0");
+	inst_write(TR_EXIT, "0");
 	if (inst_write("trace_clock", "mono") || inst_write("trace", "") ||
 	    inst_write(TR_EVENT, "1"))
 		return false;
+	if (inst_write(TR_EXIT, "1"))
+		printf("# no sched_process_exit event: timed-out exits timed by death\n");
 	trace_on = true;
 	return true;
 }
@@ -1585,24 +1567,37 @@ static bool trace_start(void)
 /*
  * The kills the tracepoint recorded since trace_start(), as kill events:
  *   <task>-<pid> [<cpu>] <flags> <seconds>: lowmemory_kill: comm=... pid=...
- * Dry-run selections are left out.
+ * Dry-run selections are left out.  And the tasks' exits:
+ *   <task>-<pid> [<cpu>] <flags> <seconds>: sched_process_exit: comm=... pid=...
  */
 static void read_trace(void)
 {
 	char line[768], *p, *ts;
 	struct kill_ev *e;
+	bool ex;
 	double t;
 	FILE *f;
 
 	f = fopen(TR_INST "trace", "r");
 	while (f && fgets(line, sizeof(line), f)) {
 		p = strstr(line, ": lowmemory_kill: ");
+		ex = !p && (p = strstr(line, ": sched_process_exit: "));
 		if (line[0] == '#' || !p)
 			continue;
 		*p = '\0';
 		ts = strrchr(line, ' ');
 		if (!ts || sscanf(ts + 1, "%lf", &t) != 1)
 			continue;
+		if (ex) {
+			pthread_mutex_lock(&lock);
+			if (nr_exits < MAX_EVENTS && t >= t0) {
+				exits[nr_exits].pid = kv_long(p + 21, "pid");
+				exits[nr_exits].t = t - t0;
+				nr_exits++;
+			}
+			pthread_mutex_unlock(&lock);
+			continue;
+		}
 		p += 17;	/* at the space before "comm=" */
 		if (kv_long(p, "dry_run") == 1 || t < t0)
 			continue;
@@ -1625,6 +1620,7 @@ static void read_trace(void)
 	if (f)
 		fclose(f);
 	inst_write(TR_EVENT, "0");
+	inst_write(TR_EXIT, "0");
 	rmdir(TR_INST);
 }
 
@@ -1967,9 +1963,9 @@ static int spare_kills_end(const struct run *r)
 /*
  * A kill's exit time, ms: the kill log's exit_ms; for a victim the module
  * stopped waiting for (exit_ms=timeout), from the kill to its memory
- * being back as the driver saw it, whenever that came: its mm gone where
- * the sampler watched (released_t), else its death.  -1 when neither is
- * known.  Called under lock.
+ * being back, whenever that came: its exit as traced (sched_process_exit,
+ * just after exit_mm()), else its death as the driver saw it.  -1 when
+ * neither is known.  Called under lock.
  */
 static long kill_exit_ms(const struct kill_ev *e)
 {
@@ -1978,15 +1974,14 @@ static long kill_exit_ms(const struct kill_ev *e)
 
 	if (e->exit_ms >= 0 || !e->exit_timeout)
 		return e->exit_ms;
-	for (i = 0; i < nr_deaths; i++)
-		if (deaths[i].pid == e->pid && deaths[i].t >= e->t) {
-			back = deaths[i].t;
+	for (i = 0; i < nr_exits; i++)
+		if (exits[i].pid == e->pid && exits[i].t >= e->t) {
+			back = exits[i].t;
 			break;
 		}
-	for (i = 0; i < nr_procs; i++)
-		if (procs[i].pid == e->pid && released_t[i] >= e->t &&
-		    released_t[i] < back)
-			back = released_t[i];
+	for (i = 0; back == INFINITY && i < nr_deaths; i++)
+		if (deaths[i].pid == e->pid && deaths[i].t >= e->t)
+			back = deaths[i].t;
 	return back < INFINITY ? (long)((back - e->t) * 1e3 + 0.5) : -1;
 }
 
@@ -2355,6 +2350,7 @@ static int cmd_run(int argc, char **argv)
 		if (trace_on)
 			read_trace();
 		read_kill_log();
+		printf("# exits traced: %d\n", nr_exits);
 	}
 	if (!strcmp(mode, "noreap") && st.reaped > 0)
 		printf("BENCHERR %s noreap: %lld victims reaped: not the no-reaper build\n",

@@ -203,7 +203,7 @@ void lmk_given_up_release(void);
 void lmk_watch_fn(struct work_struct *work);
 
 /* reap.c */
-void lmk_reap_add(struct pid *pid, struct mm_struct *mm);
+unsigned int lmk_reap_add(struct pid *pid, struct mm_struct *mm);
 bool lmk_reap_pending(void);
 void lmk_reap_run(void);
 void lmk_reap_release_all(void);

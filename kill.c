@@ -192,7 +192,9 @@ struct lmk_dying {
  * rather than set that flag on memory it did not reap, and chooses no
  * process of that memory again, or one stuck victim would be chosen, and
  * waited for, forever.  Each entry holds an mm_count reference, dropped
- * once exit_mmap() is done with it; when full, the oldest goes.
+ * once exit_mmap() is done with it.  A full list never lets an entry go,
+ * which would make its victim a candidate again: the memory that does
+ * not fit is marked MMF_OOM_SKIP as the kernel's reaper would.
  */
 #define LMK_GIVEN_UP_MAX	LMK_BATCH_MAX
 
@@ -243,24 +245,22 @@ bool lmk_mm_given_up(const struct mm_struct *mm)
 }
 
 /*
- * Add @mm, with its reference, to the given-up list; returns the entry
- * it displaced, whose reference the caller drops, or NULL.
+ * Add @mm, with its reference, to the given-up list.  Returns @mm, whose
+ * reference the caller drops, when the list is full and it was marked
+ * instead; else NULL.
  */
 static struct mm_struct *lmk_given_up_add(struct mm_struct *mm)
 {
-	struct mm_struct *old = NULL;
 	unsigned int n = lmk_dying.nr_given_up;
 
 	lockdep_assert_held(&lmk_dying_lock);
 	if (n == LMK_GIVEN_UP_MAX) {
-		old = lmk_dying.given_up[0];
-		memmove(&lmk_dying.given_up[0], &lmk_dying.given_up[1],
-			(n - 1) * sizeof(lmk_dying.given_up[0]));
-		n--;
+		set_bit(MMF_OOM_SKIP, &mm->flags);
+		return mm;
 	}
 	lmk_dying.given_up[n] = mm;
 	WRITE_ONCE(lmk_dying.nr_given_up, n + 1);
-	return old;
+	return NULL;
 }
 
 /* Take one given-up mm that exit_mmap() is done with off the list. */
@@ -287,8 +287,10 @@ static struct mm_struct *lmk_given_up_take_gone(void)
  * @seq: its kill log entry
  *
  * Every victim of a pass is added; the wait ends for all of them at the
- * latest death_timeout_ms after the last.  The list holds a whole pass,
- * and a pass runs only once it is empty.
+ * latest death_timeout_ms after the last, or once the reaper is done with
+ * them if it may take longer: a kill while the reaper still waits for a
+ * victim's robust futexes to be released would be one kill too many.
+ * The list holds a whole pass, and a pass runs only once it is empty.
  *
  * Context: process context; takes lmk_dying_lock.
  */
@@ -297,7 +299,7 @@ void lmk_death_wait_add(struct lmk_victim *v, u64 seq)
 	unsigned int ms = READ_ONCE(lmk_death_timeout_ms);
 	bool added = false;
 
-	lmk_reap_add(v->pid, v->mm);
+	ms = max(ms, lmk_reap_add(v->pid, v->mm));
 	spin_lock(&lmk_dying_lock);
 	if (lmk_dying.nr < LMK_BATCH_MAX) {
 		struct lmk_dying *d = &lmk_dying.v[lmk_dying.nr];
@@ -361,7 +363,7 @@ static bool lmk_dying_exited(const struct lmk_dying *d)
  * Take one victim whose wait is over (exited, or all timed out) off the
  * list into @out, with how long it took.  A victim that timed out has its
  * memory put on the given-up list, with a reference of its own, and
- * @displaced gets the entry that made room, or NULL.
+ * @displaced gets that reference back when the list was full, or NULL.
  */
 static bool lmk_dying_take_done(struct lmk_dying *out, s64 *exit_ms,
 				struct mm_struct **displaced)

@@ -97,7 +97,9 @@ static int __init lmk_init(void)
 
 	kernel_param_lock(THIS_MODULE);
 	err = lmk_triggers_init();
-	if (!err) {
+	if (err) {
+		WRITE_ONCE(lmk_stopping, true);
+	} else {
 		WRITE_ONCE(lmk_running, true);
 		lmk_poll_kick();
 	}
@@ -110,7 +112,6 @@ static int __init lmk_init(void)
 	return 0;
 
 err_interface:
-	lmk_stop_params();
 	lmk_interface_exit();
 err_workers:
 	lmk_stop_params();

@@ -13,8 +13,17 @@
  * RCU or in atomic context.
  *
  * The rules of mm/oom_kill.c kept here, 6.1 and 6.12 alike:
- *  - mmap_read_trylock(), retried for a second (oom_reap_task(): ten
- *    tries 100 ms apart), so the worker never waits behind a writer;
+ *  - robust futexes first: a thread's robust list sits in its private
+ *    memory, and its exit walks it to wake the waiters in other
+ *    processes (exit_robust_list()); reaped, the walk faults and they
+ *    sleep forever.  The OOM reaper waits OOM_REAPER_DELAY (2 s) for
+ *    that; process_mrelease(), which lmkd calls, does not wait at all.
+ *    The reaper here reaps as soon as no thread using the memory still
+ *    has a robust list, which is at once for a process that never set
+ *    one and once every thread has passed exit_mm() for one that did,
+ *    and after those 2 s otherwise;
+ *  - mmap_read_trylock(), retried for a second after that (oom_reap_task():
+ *    ten tries 100 ms apart), so the worker never waits behind a writer;
  *  - MMF_UNSTABLE set first, so that a fault in reaped memory fails
  *    rather than reads zeroes;
  *  - VM_HUGETLB and VM_PFNMAP skipped, and so are shared file and shmem
@@ -33,9 +42,14 @@
  *    exit_mmap() cannot start while it unmaps.  The mm_count reference
  *    it tries with was taken in the walk, before the signal: a starved
  *    victim may be inside exit_mmap() with its task's mm already NULL by
- *    the time the reaper runs, and its memory is then on its way anyway.
- *    Between tries the victim's own exit is not held up.  When a try
- *    lets go of the last mm_users, the teardown runs in the worker.
+ *    the time the reaper runs, and its memory is then on its way anyway
+ *    (there the kernel's reaper does better).  Between tries the
+ *    victim's own exit is not held up.  A try that lets go of the last
+ *    mm_users leaves the teardown to mmput_async(), as the OOM reaper
+ *    does, so the worker never waits in it (exit_aio() may wait long);
+ *  - a reap that leaves more than half of the resident pages (shmem,
+ *    shared or pinned memory) does not end the death wait: the victim's
+ *    exit must still free the rest.
  */
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -44,12 +58,19 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/spinlock.h>
+#include <uapi/linux/sched/types.h>
 
 #include "compat.h"
 #include "internal.h"
 
 /*
- * How long the reaper keeps trying mmap_read_trylock(): oom_reap_task()
+ * How long the reaper waits for the victim's robust lists to be released
+ * before it reaps anyway: the OOM reaper's OOM_REAPER_DELAY.
+ */
+#define LMK_REAP_DELAY_MS	2000
+
+/*
+ * How long after that it keeps trying mmap_read_trylock(): oom_reap_task()
  * tries ten times 100 ms apart.  Past it, the victim's own exit frees the
  * memory when it runs.
  */
@@ -62,12 +83,14 @@
  * struct lmk_reap_item - a victim whose memory the reaper is to unmap
  * @pid:     its thread-group pid, referenced: whose threads to raise
  * @mm:      its memory, mmgrab()bed
+ * @robust:  jiffies until which robust lists hold the reap back
  * @give_up: jiffies after which it stops trying
  * @raised:  its threads have been raised
  */
 struct lmk_reap_item {
 	struct pid *pid;
 	struct mm_struct *mm;
+	unsigned long robust;
 	unsigned long give_up;
 	bool raised;
 };
@@ -96,20 +119,28 @@ static struct {
  * reaped: its exit frees the memory, and the death wait sees it.
  *
  * Context: any process context; takes lmk_reap_lock.
+ * Return: how long the reaper may take over it, in ms, or 0 if it will
+ * not reap it.
  */
-void lmk_reap_add(struct pid *pid, struct mm_struct *mm)
+unsigned int lmk_reap_add(struct pid *pid, struct mm_struct *mm)
 {
+	unsigned int ms = 0;
+
 	spin_lock(&lmk_reap_lock);
 	if (lmk_reap.nr < LMK_REAP_MAX) {
-		struct lmk_reap_item *it = &lmk_reap.v[lmk_reap.nr++];
+		struct lmk_reap_item *it = &lmk_reap.v[lmk_reap.nr];
 
 		it->pid = get_pid(pid);
 		mmgrab(mm);
 		it->mm = mm;
-		it->give_up = jiffies + msecs_to_jiffies(LMK_REAP_TRY_MS);
+		it->robust = jiffies + msecs_to_jiffies(LMK_REAP_DELAY_MS);
+		it->give_up = it->robust + msecs_to_jiffies(LMK_REAP_TRY_MS);
 		it->raised = false;
+		WRITE_ONCE(lmk_reap.nr, lmk_reap.nr + 1);
+		ms = LMK_REAP_DELAY_MS + LMK_REAP_TRY_MS;
 	}
 	spin_unlock(&lmk_reap_lock);
+	return ms;
 }
 
 /**
@@ -130,7 +161,8 @@ static bool lmk_reap_take(unsigned int i, struct lmk_reap_item *out)
 	spin_lock(&lmk_reap_lock);
 	if (i < lmk_reap.nr) {
 		*out = lmk_reap.v[i];
-		lmk_reap.v[i] = lmk_reap.v[--lmk_reap.nr];
+		lmk_reap.v[i] = lmk_reap.v[lmk_reap.nr - 1];
+		WRITE_ONCE(lmk_reap.nr, lmk_reap.nr - 1);
 		found = true;
 	}
 	spin_unlock(&lmk_reap_lock);
@@ -144,41 +176,74 @@ static bool lmk_reap_requeue(const struct lmk_reap_item *it)
 
 	spin_lock(&lmk_reap_lock);
 	if (lmk_reap.nr < LMK_REAP_MAX) {
-		lmk_reap.v[lmk_reap.nr++] = *it;
+		lmk_reap.v[lmk_reap.nr] = *it;
+		WRITE_ONCE(lmk_reap.nr, lmk_reap.nr + 1);
 		added = true;
 	}
 	spin_unlock(&lmk_reap_lock);
 	return added;
 }
 
-/*
- * Is every process using @mm on its way out?  Kernel threads that borrow
- * it (kthread_use_mm()) do not read user memory, as __oom_kill_process()
- * notes, and do not count.
- */
-static bool lmk_mm_users_all_dying(const struct mm_struct *mm)
+/* Has thread @t, which uses the memory, still a robust list to walk? */
+static bool lmk_thread_robust(struct task_struct *t)
 {
-	struct task_struct *p;
-	bool all = true;
+#ifdef CONFIG_FUTEX
+	if (READ_ONCE(t->robust_list))
+		return true;
+#ifdef CONFIG_COMPAT
+	if (READ_ONCE(t->compat_robust_list))
+		return true;
+#endif
+#endif
+	return false;
+}
+
+/* What the processes using an mm say about reaping it. */
+enum lmk_users_state {
+	LMK_USERS_READY,	/* all dying, no robust list left */
+	LMK_USERS_ROBUST,	/* all dying, a robust list left */
+	LMK_USERS_LIVE,		/* one is not dying: never reap */
+};
+
+/*
+ * Is every process using @mm on its way out, and has each of its
+ * threads still using it released its robust list?  Kernel threads that
+ * borrow it (kthread_use_mm()) do not read user memory, as
+ * __oom_kill_process() notes, and do not count.  Once all are dying none
+ * can clone a new user: copy_process() fails with a fatal signal pending.
+ */
+static enum lmk_users_state lmk_mm_users_state(const struct mm_struct *mm)
+{
+	enum lmk_users_state st = LMK_USERS_READY;
+	struct task_struct *p, *t;
 
 	rcu_read_lock();
 	for_each_process(p) {
 		if ((p->flags & PF_KTHREAD) || !lmk_process_shares_mm(p, mm))
 			continue;
 		if (!(READ_ONCE(p->signal->flags) & SIGNAL_GROUP_EXIT)) {
-			all = false;
+			st = LMK_USERS_LIVE;
 			break;
 		}
+		for_each_thread(p, t)
+			if (READ_ONCE(t->mm) == mm && lmk_thread_robust(t))
+				st = LMK_USERS_ROBUST;
 	}
 	rcu_read_unlock();
-	return all;
+	return st;
 }
 
-/* Does @t run in a fair class below nice -20, so that raising helps it? */
+/*
+ * Does @t run in a fair class below nice -20, so that raising helps it?
+ * Not a thread boosted to a real-time or deadline priority by priority
+ * inheritance, which a policy change would fight.
+ */
 static bool lmk_thread_raisable(struct task_struct *t)
 {
 	int policy = READ_ONCE(t->policy);
 
+	if (READ_ONCE(t->prio) < MAX_RT_PRIO)
+		return false;
 	if (policy == SCHED_IDLE || policy == SCHED_BATCH)
 		return true;
 	return policy == SCHED_NORMAL && task_nice(t) > LMK_REAP_NICE;
@@ -209,9 +274,14 @@ static struct task_struct *lmk_next_raisable(struct pid *pid)
  * (page tables, file mappings, kernel memory), gets the CPU.  Real-time
  * threads are left as they are.  This cannot lift a cgroup's cpu.max
  * throttling, nor move the victim off a slow core.  sched_set_normal()
- * may sleep, so each thread is referenced and raised outside RCU; each
- * raise makes the thread no longer raisable, and the count bounds the
- * loop against threads created meanwhile.
+ * is what lmkd's setpriority() amounts to, but it warns on failure, and
+ * a change of policy can fail (a thread boosted meanwhile), so the call
+ * it wraps, sched_setattr_nocheck(), is used and its failure ignored: the
+ * thread stays as it was.  It may sleep, so each thread is referenced
+ * and raised outside RCU; each raise makes the thread no longer
+ * raisable, and the thread count bounds the loop, each step of which
+ * starts over from the first thread: quadratic in the threads, which a
+ * victim has few of.
  */
 static void lmk_raise_victim(struct pid *pid)
 {
@@ -224,17 +294,26 @@ static void lmk_raise_victim(struct pid *pid)
 		max = get_nr_threads(p);
 	rcu_read_unlock();
 	for (n = 0; n < max; n++) {
+		struct sched_attr attr = {
+			.sched_policy = SCHED_NORMAL,
+			.sched_nice = LMK_REAP_NICE,
+		};
+
 		t = lmk_next_raisable(pid);
 		if (!t)
 			break;
-		sched_set_normal(t, LMK_REAP_NICE);
+		sched_setattr_nocheck(t, &attr);
 		put_task_struct(t);
 	}
 }
 
-/* Unmap what __oom_reap_task_mm() unmaps.  mmap_lock held for reading. */
-static void lmk_reap_vmas(struct mm_struct *mm)
+/*
+ * Unmap what __oom_reap_task_mm() unmaps; mmap_lock held for reading.
+ * Returns true when it brought the resident pages down by half or more.
+ */
+static bool lmk_reap_vmas(struct mm_struct *mm)
 {
+	unsigned long before = get_mm_rss(mm);
 	struct vm_area_struct *vma;
 
 	VMA_ITERATOR(vmi, mm, 0);
@@ -247,43 +326,63 @@ static void lmk_reap_vmas(struct mm_struct *mm)
 			lmk_zap_vma(vma);
 	}
 	set_bit(MMF_OOM_SKIP, &mm->flags);
+	return get_mm_rss(mm) <= before / 2;
 }
 
 /* The outcome of one try at an item. */
 enum lmk_reap_result {
-	LMK_REAP_AGAIN,		/* the mmap_lock was taken: try later */
+	LMK_REAP_AGAIN,		/* robust lists or the mmap_lock: try later */
 	LMK_REAP_DONE,		/* the memory is unmapped */
-	LMK_REAP_NOT,		/* it is not to be reaped, or is being torn down */
+	LMK_REAP_NOT,		/* not reaped, or not enough: the exit frees it */
 };
 
+/* Unmap @mm, with mm_users held: the mmap_lock, then the rules again. */
+static enum lmk_reap_result lmk_reap_locked(struct lmk_reap_item *it)
+{
+	struct mm_struct *mm = it->mm;
+	enum lmk_reap_result r = LMK_REAP_NOT;
+
+	if (!mmap_read_trylock(mm))
+		return time_after(jiffies, it->give_up) ? LMK_REAP_NOT :
+							  LMK_REAP_AGAIN;
+	/*
+	 * Notifiers are registered under the mmap_lock held for writing, so
+	 * this holds until the unlock.  The kernel's reaper may have been
+	 * here first.
+	 */
+	if (!mm_has_notifiers(mm) && !test_bit(MMF_OOM_SKIP, &mm->flags) &&
+	    lmk_mm_users_state(mm) != LMK_USERS_LIVE && lmk_reap_vmas(mm))
+		r = LMK_REAP_DONE;
+	mmap_read_unlock(mm);
+	return r;
+}
+
 /*
- * One try: the memory first, since that is what the system is short of,
- * then the victim's threads raised so that its exit runs.  A victim
- * whose mmap_lock is taken is raised at once, and tried again.
+ * One try: the victim's threads raised first, so that their exit
+ * releases the robust lists; then the memory, once the rules allow.
  */
 static enum lmk_reap_result lmk_reap_try(struct lmk_reap_item *it)
 {
-	struct mm_struct *mm = it->mm;
-	enum lmk_reap_result r = LMK_REAP_DONE;
+	enum lmk_reap_result r;
 
-	if (!mmget_not_zero(mm))
-		return LMK_REAP_NOT;
-	if (mm_has_notifiers(mm) || !lmk_mm_users_all_dying(mm)) {
-		r = LMK_REAP_NOT;
-	} else if (!mmap_read_trylock(mm)) {
-		r = time_after(jiffies, it->give_up) ? LMK_REAP_NOT :
-						       LMK_REAP_AGAIN;
-	} else {
-		/* The kernel's oom_reaper may have been here first. */
-		if (!test_bit(MMF_OOM_SKIP, &mm->flags))
-			lmk_reap_vmas(mm);
-		mmap_read_unlock(mm);
-	}
-	mmput(mm);
 	if (!it->raised) {
 		lmk_raise_victim(it->pid);
 		it->raised = true;
 	}
+	switch (lmk_mm_users_state(it->mm)) {
+	case LMK_USERS_LIVE:
+		return LMK_REAP_NOT;
+	case LMK_USERS_ROBUST:
+		if (time_before(jiffies, it->robust))
+			return LMK_REAP_AGAIN;
+		break;
+	case LMK_USERS_READY:
+		break;
+	}
+	if (!mmget_not_zero(it->mm))
+		return LMK_REAP_NOT;
+	r = lmk_reap_locked(it);
+	mmput_async(it->mm);
 	return r;
 }
 

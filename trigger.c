@@ -105,9 +105,12 @@ static unsigned long lmk_kill_at_row(const struct lmk_table *table, int row,
 	got = lmk_select(&tmpl, lmk_batch_max(reason, dry_run),
 			 lmk_pass_victims);
 	if (got < 0) {
-		/* The kernel OOM killer's victim is still giving memory back. */
+		/*
+		 * The kernel OOM killer's victim is still giving memory back:
+		 * nobody now, as for an empty row.
+		 */
 		lmk_stat_inc(LMK_STAT_SKIPPED_DYING);
-		return 1;
+		return 0;
 	}
 	nr = got;
 	kill = lmk_victims_to_kill(nr, deficit);

@@ -50,8 +50,16 @@ static bool lmk_task_protected(struct task_struct *p)
  * A victim of the kernel OOM killer whose memory the OOM reaper is not
  * done with: oom_evaluate_task() aborts its own selection then, and so
  * does a pass, or the module and the kernel would each kill a process for
- * one shortage.
+ * one shortage.  The OOM reaper is done within its 2 s delay and 1 s of
+ * tries; a memory cgroup's OOM sets the same mark, and a pass must not
+ * wait on one for longer, so one victim's memory holds passes back for
+ * 3 s at most from when a pass first saw it.
  */
+#define LMK_OOM_VICTIM_WAIT	(3 * HZ)
+
+static const struct mm_struct *lmk_oom_seen;	/* under lmk_scan_mutex */
+static unsigned long lmk_oom_seen_at;		/* jiffies; same */
+
 static bool lmk_task_oom_victim_pending(struct task_struct *p)
 {
 	struct mm_struct *mm;
@@ -59,7 +67,13 @@ static bool lmk_task_oom_victim_pending(struct task_struct *p)
 	if (!tsk_is_oom_victim(p))
 		return false;
 	mm = p->signal->oom_mm;
-	return !test_bit(MMF_OOM_SKIP, &mm->flags);
+	if (test_bit(MMF_OOM_SKIP, &mm->flags))
+		return false;
+	if (mm != lmk_oom_seen) {
+		lmk_oom_seen = mm;
+		lmk_oom_seen_at = jiffies;
+	}
+	return time_before(jiffies, lmk_oom_seen_at + LMK_OOM_VICTIM_WAIT);
 }
 
 /*

@@ -6,11 +6,20 @@
  * second, so after the SIGKILL it waits up to a second to run its exit,
  * and raising its priority cannot help.  Its memory must come back while it is still
  * there: its VmRSS falls while /proc still shows an mm, which only an
- * unmapping by someone else can do.
+ * unmapping by someone else can do.  The victim has released its robust
+ * futex list (glibc registers one for every thread), so nothing in its
+ * memory is left for its exit to read: the reaper need not wait for it.
+ *
+ * A victim that holds a robust mutex shared with another process must
+ * still hand it over: its exit walks the list in its own memory to mark
+ * the mutex owner-dead, and reaped too early, it could not.
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 
 #include "lmk_guest.h"
 
@@ -28,7 +37,8 @@ static void slow_victim_body(int wfd, const void *arg)
 	char pid[16];
 
 	prctl(PR_SET_NAME, "slow_victim");
-	if (set_oom_score_adj(getpid(), 900) || !hog_alloc(VICTIM_KB))
+	if (set_oom_score_adj(getpid(), 900) || !hog_alloc(VICTIM_KB) ||
+	    syscall(SYS_set_robust_list, NULL, sizeof(struct robust_list_head)))
 		_exit(2);
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	if (lmk_write_file(SLOW_CG "/cgroup.procs", pid))
@@ -116,6 +126,85 @@ TEST_F_TIMEOUT(reap, starved_victim_gives_its_memory_back_before_it_exits, 120)
 	ASSERT_EQ(self->victim, waitpid(self->victim, &st, 0));
 	EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	self->victim = 0;
+}
+
+/* ---- robust futexes ------------------------------------------------ */
+
+static pthread_mutex_t *robust_mutex_new(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutex_t *m;
+
+	m = mmap(NULL, sizeof(*m), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(m, &a);
+	return m;
+}
+
+/* Child: take the mutex, then sit at SCHED_IDLE behind the spinners. */
+static void owner_body(int wfd, const void *arg)
+{
+	pthread_mutex_t *m = (pthread_mutex_t *)arg;
+	struct sched_param sp = { 0 };
+
+	prctl(PR_SET_NAME, "robust_owner");
+	if (set_oom_score_adj(getpid(), 900) || !hog_alloc(VICTIM_KB) ||
+	    pthread_mutex_lock(m) ||
+	    sched_setscheduler(0, SCHED_IDLE, &sp))
+		_exit(2);
+	if (write(wfd, "r", 1) != 1)
+		_exit(4);
+	for (;;)
+		getppid();
+}
+
+static pid_t spinner_start(void)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		prctl(PR_SET_NAME, "spinner");
+		for (;;)
+			getppid();
+	}
+	return pid;
+}
+
+TEST_F_TIMEOUT(reap, robust_mutex_of_a_starved_victim_is_handed_over, 120)
+{
+	struct timespec until;
+	pthread_mutex_t *m;
+	pid_t spin[2];
+	int rfd, err, i;
+
+	m = robust_mutex_new();
+	ASSERT_NE(NULL, m);
+	self->victim = fork_piped(owner_body, m, &rfd);
+	ASSERT_GT(self->victim, 0);
+	ASSERT_EQ(0, wait_ready(rfd));
+	for (i = 0; i < 2; i++)
+		spin[i] = spinner_start();
+
+	ASSERT_EQ(0, lmk_force_row(800));
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 20;
+	err = pthread_mutex_timedlock(m, &until);
+	lmk_param_set("minfree", "1");
+	for (i = 0; i < 2; i++)
+		kill(spin[i], SIGKILL);
+	for (i = 0; i < 2; i++)
+		waitpid(spin[i], NULL, 0);
+	TH_LOG("the waiter got %s", strerror(err));
+	EXPECT_EQ(EOWNERDEAD, err);
+	if (err == EOWNERDEAD) {
+		pthread_mutex_consistent(m);
+		pthread_mutex_unlock(m);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -2,10 +2,10 @@
 #
 # The bench's build of the module without its reaper (mode noreap), for
 # bench/run-bench.sh only: it never ships.  Applied to a scratch copy of
-# reap.c, it makes lmk_reap_add() return at once, so that no victim is
+# reap.c, it makes lmk_reap_add() return 0 at once, so that no victim is
 # reaped or raised and the death wait waits for the victim's own exit, as
 # before the reaper.  run-bench.sh checks that it applied.
-/^void lmk_reap_add(struct pid \*pid, struct mm_struct \*mm)$/,/^{$/{
+/^unsigned int lmk_reap_add(struct pid \*pid, struct mm_struct \*mm)$/,/^{$/{
 	s|^{$|{\
-	return;	/* bench/no-reaper.sed: the bench's build without the reaper */|
+	return 0;	/* bench/no-reaper.sed: the bench's build without the reaper */|
 }

@@ -134,7 +134,13 @@ struct lmk_victim {
 	struct lmk_kill_info info;
 };
 
-/* The most victims one pass may kill: 1 + the deficit_kills maximum. */
+/*
+ * The most victims one pass may kill: 1 + the deficit_kills maximum.
+ * Small processes give back a few hundred kB each, and sixteen of them
+ * cover a row's deficit of some MiB in one pass; more would make a pass
+ * that misjudged what they give back kill that many more at once, and
+ * every victim costs the pass a walk for its memory's sharers.
+ */
 #define LMK_BATCH_MAX		16
 
 /**

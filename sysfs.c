@@ -739,7 +739,9 @@ static void lmk_log_move(struct lmk_kill_rec *next, unsigned int size,
 
 /*
  * Entries kept in the kill log (debugfs lowmemkiller/kills).  A resize
- * keeps the newest entries that fit.  Range 1..4096, default 64.
+ * keeps the newest entries that fit.  Range 1..4096, default 64: 4096
+ * entries of under 150 bytes are half a MiB of vmalloc, and hold the
+ * hundreds of kills a crowd of small processes can cost.
  */
 #define LMK_LOG_SIZE_MAX	4096
 

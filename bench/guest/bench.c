@@ -1761,9 +1761,26 @@ static bool larger(long a_kb, long b_kb)
  * higher adj, or the same adj and a larger size, was still alive and
  * killable (adj above -1000).
  */
+/*
+ * The size process @v is ranked at: measured once set up, or, for a
+ * process killed while still setting up, the size its killer reported.
+ */
+static long ranked_size_kb(int v)
+{
+	int i;
+
+	if (procs[v].size_kb >= 0)
+		return procs[v].size_kb;
+	for (i = 0; i < nr_events; i++)
+		if (events[i].pid == procs[v].pid && events[i].size_kb >= 0)
+			return events[i].size_kb;
+	return -1;
+}
+
 static bool out_of_order(int v)
 {
 	double t = fates[v].gone;
+	long size = ranked_size_kb(v);
 	int w;
 
 	for (w = 0; w < nr_procs; w++) {
@@ -1772,8 +1789,8 @@ static bool out_of_order(int v)
 		if (procs[w].t_start > t || fates[w].gone <= t)
 			continue;
 		if (procs[w].adj > procs[v].adj ||
-		    (procs[w].adj == procs[v].adj &&
-		     larger(procs[w].size_kb, procs[v].size_kb)))
+		    (procs[w].adj == procs[v].adj && size >= 0 &&
+		     larger(procs[w].size_kb, size)))
 			return true;
 	}
 	return false;

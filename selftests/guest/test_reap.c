@@ -64,16 +64,20 @@ FIXTURE_SETUP(reap)
 {
 	self->victim = 0;
 	self->cg = false;
+	ASSERT_EQ(0, lmk_load("poll_ms=5 death_timeout_ms=10000"));
+}
+
+/* The throttled cgroup, or false if this kernel cannot throttle. */
+static bool slow_cgroup(struct _test_data_reap *self)
+{
 	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK))
-		SKIP(return, "no cgroup2 hierarchy");
+		return false;
 	lmk_write_file("/sys/fs/cgroup/cgroup.subtree_control", "+cpu");
 	if (mkdir(SLOW_CG, 0755) && errno != EEXIST)
-		SKIP(return, "cannot create %s", SLOW_CG);
+		return false;
 	self->cg = true;
 	/* 1 ms every second: the smallest quota cpu.max takes. */
-	if (lmk_write_file(SLOW_CG "/cpu.max", "1000 1000000"))
-		SKIP(return, "no cpu controller with bandwidth control");
-	ASSERT_EQ(0, lmk_load("poll_ms=5 death_timeout_ms=10000"));
+	return !lmk_write_file(SLOW_CG "/cpu.max", "1000 1000000");
 }
 
 FIXTURE_TEARDOWN(reap)
@@ -93,6 +97,8 @@ TEST_F_TIMEOUT(reap, starved_victim_gives_its_memory_back_before_it_exits, 120)
 	long rss, least = LONG_MAX;
 	int rfd, st, ms;
 
+	if (!slow_cgroup(self))
+		SKIP(return, "no cgroup2 cpu controller with bandwidth control");
 	self->victim = fork_piped(slow_victim_body, NULL, &rfd);
 	ASSERT_GT(self->victim, 0);
 	ASSERT_EQ(0, wait_ready(rfd));

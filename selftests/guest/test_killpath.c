@@ -513,6 +513,28 @@ static long free_view_kb(int adj)
 #define DEFICIT_KB	16384
 
 /*
+ * Cross a row of @adj DEFICIT_KB above the module's view of free memory,
+ * and return the index of the first kill in @log, or -1 (the row then
+ * uncrossed).
+ */
+static int kill_short_of_free(struct __test_metadata *_metadata, int adj,
+			      struct kill_entry *log, int max)
+{
+	long view = free_view_kb(adj);
+	int i;
+
+	if (view <= 0)
+		return -1;
+	TH_LOG("free %ld kB, row at %ld kB", view, view + DEFICIT_KB);
+	if (lmk_one_row(adj, (view + DEFICIT_KB) / 4))
+		return -1;
+	i = first_kill(log, max, 10000);
+	if (i < 0)
+		lmk_param_set("minfree", "1");
+	return i;
+}
+
+/*
  * A core dump sets SIGNAL_GROUP_EXIT (zap_threads()), and with a pipe
  * helper that never reads, the dumper blocks in pipe_write() holding all
  * its memory; SIGKILL still ends it.  It must be the victim.  The row is
@@ -522,7 +544,7 @@ static long free_view_kb(int adj)
 TEST_F_TIMEOUT(killpath, process_dumping_core_can_be_killed, KP_TIMEOUT)
 {
 	struct kill_entry log[16];
-	long kb = DUMPER_KB, view;
+	long kb = DUMPER_KB;
 	char path[64];
 	pid_t dumper, other;
 	int rfd, i, st = 0;
@@ -554,14 +576,8 @@ TEST_F_TIMEOUT(killpath, process_dumping_core_can_be_killed, KP_TIMEOUT)
 		usleep(10000);
 	TH_LOG("dumper %d state %c", dumper, task_state(dumper, dumper));
 
-	view = free_view_kb(400);
-	ASSERT_LT(0, view);
-	TH_LOG("free %ld kB, row at %ld kB", view, view + DEFICIT_KB);
-	ASSERT_EQ(0, lmk_one_row(400, (view + DEFICIT_KB) / 4));
-	i = first_kill(log, 16, 10000);
-	ASSERT_LE(0, i) {
-		lmk_param_set("minfree", "1");
-	}
+	i = kill_short_of_free(_metadata, 400, log, 16);
+	ASSERT_LE(0, i);
 	TH_LOG("first victim tgid %d adj %d size %ld kB (dumper %d, adj 500 %d)",
 	       log[i].tgid, log[i].adj, log[i].size_kb, dumper, other);
 	EXPECT_EQ(dumper, log[i].tgid);
@@ -631,7 +647,7 @@ TEST_F_TIMEOUT(killpath, process_stopped_in_its_exit_is_chosen_and_reaped,
 {
 	struct kill_entry log[16];
 	pid_t exiter, other;
-	long view, rss;
+	long rss;
 	int i, st;
 
 	ASSERT_EQ(0, lmk_one_row(700, 1));
@@ -640,14 +656,8 @@ TEST_F_TIMEOUT(killpath, process_stopped_in_its_exit_is_chosen_and_reaped,
 	other = track(self, hog_spawn(800, 4096, "adj800"));
 	ASSERT_LT(0, other);
 
-	view = free_view_kb(700);
-	ASSERT_LT(0, view);
-	TH_LOG("free %ld kB, row at %ld kB", view, view + DEFICIT_KB);
-	ASSERT_EQ(0, lmk_one_row(700, (view + DEFICIT_KB) / 4));
-	i = first_kill(log, 16, 10000);
-	ASSERT_LE(0, i) {
-		lmk_param_set("minfree", "1");
-	}
+	i = kill_short_of_free(_metadata, 700, log, 16);
+	ASSERT_LE(0, i);
 	TH_LOG("first victim tgid %d adj %d size %ld kB (exiter %d, adj 800 %d)",
 	       log[i].tgid, log[i].adj, log[i].size_kb, exiter, other);
 	EXPECT_EQ(exiter, log[i].tgid);
